@@ -1,0 +1,38 @@
+CREATE TABLE `conversations` (
+	`channel` text NOT NULL,
+	`chat_id` text NOT NULL,
+	`state` text,
+	`version` integer DEFAULT 0 NOT NULL,
+	`lease_owner` text,
+	`lease_until` integer DEFAULT 0 NOT NULL,
+	`updated_at` integer DEFAULT 0 NOT NULL,
+	PRIMARY KEY(`channel`, `chat_id`)
+);
+--> statement-breakpoint
+CREATE TABLE `inbox` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`channel` text NOT NULL,
+	`chat_id` text NOT NULL,
+	`dedupe_key` text NOT NULL,
+	`payload` text NOT NULL,
+	`received_at` integer NOT NULL,
+	`processed_at` integer,
+	`attempts` integer DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `inbox_dedupe_key_unique` ON `inbox` (`dedupe_key`);--> statement-breakpoint
+CREATE INDEX `inbox_pending` ON `inbox` (`channel`,`chat_id`,`processed_at`,`id`);--> statement-breakpoint
+CREATE TABLE `outbox` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`channel` text NOT NULL,
+	`chat_id` text NOT NULL,
+	`body` text NOT NULL,
+	`status` text DEFAULT 'pending' NOT NULL,
+	`attempts` integer DEFAULT 0 NOT NULL,
+	`next_at` integer DEFAULT 0 NOT NULL,
+	`remote_id` text,
+	`created_at` integer NOT NULL,
+	`sent_at` integer
+);
+--> statement-breakpoint
+CREATE INDEX `outbox_pending` ON `outbox` (`channel`,`chat_id`,`status`,`id`);

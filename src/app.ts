@@ -1,0 +1,90 @@
+/**
+ * The HTTP surface: health, readiness and the messengers' webhooks. A webhook is checked,
+ * parsed and claimed in the inbox, answered at once, and processed after the answer through
+ * the runtime's `waitUntil` (the entry supplies it, so this module runs on Workers, Deno and Node).
+ */
+import { sql } from 'drizzle-orm';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { EnvVars } from './channels/types.ts';
+import { channelsFor, depsFor } from './deps.ts';
+import { ChannelError, ConfigError } from './errors.ts';
+import { log, logError } from './log.ts';
+import { processChat } from './pipeline/process-chat.ts';
+import { claimEvent } from './store/inbox.ts';
+import { timingSafeEqual } from './timing-safe.ts';
+
+export interface Runtime {
+  /** Keeps `work` running after the response has been sent. */
+  waitUntil(c: Context, work: Promise<void>): void;
+}
+
+type Env = { Bindings: EnvVars };
+
+/** Messengers send small updates; anything larger is refused before it is read. */
+export const MAX_WEBHOOK_BYTES = 64 * 1024;
+
+export function createApp(runtime: Runtime): Hono<Env> {
+  const app = new Hono<Env>();
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+
+  app.get('/readyz', async (c) => {
+    const deps = depsFor(c.env);
+    await deps.db.run(sql`select 1`);
+    return c.json({ ok: true, channels: [...deps.channels.keys()] });
+  });
+
+  app.post(
+    '/webhooks/:channel/:secret',
+    bodyLimit({ maxSize: MAX_WEBHOOK_BYTES, onError: (c) => c.json({ error: 'body too large' }, 413) }),
+    async (c) => {
+      const started = Date.now();
+      const channel = channelsFor(c.env).get(c.req.param('channel'));
+      // An unknown messenger, one that is off and a wrong secret all look the same from outside.
+      if (!channel || !(await timingSafeEqual(c.req.param('secret'), channel.webhookSecret))) {
+        return c.json({ error: 'not found' }, 404);
+      }
+      const deps = depsFor(c.env);
+      // Decoded by hand: workerd warns when .text() reads a form body.
+      const text = new TextDecoder().decode(await c.req.arrayBuffer());
+      const body = { contentType: c.req.header('content-type') ?? '', text };
+      let event: ReturnType<typeof channel.parse>;
+      try {
+        event = channel.parse(body, deps.now());
+      } catch (error) {
+        if (!(error instanceof ChannelError)) throw error;
+        log('webhook', { channel: channel.id, outcome: 'malformed', ms: Date.now() - started });
+        return c.json({ error: error.reason }, 400);
+      }
+      const id = await claimEvent(deps.db, event);
+      if (id !== null) {
+        const chat = { channel: event.channel, chatId: event.chatId };
+        runtime.waitUntil(
+          c,
+          processChat(deps, chat).catch((error) => logError('process-failed', error, { channel: channel.id })),
+        );
+      }
+      log('webhook', {
+        channel: channel.id,
+        kind: event.kind,
+        outcome: id === null ? 'duplicate' : 'accepted',
+        ms: Date.now() - started,
+      });
+      return c.body(null, 200);
+    },
+  );
+
+  app.notFound((c) => c.json({ error: 'not found' }, 404));
+
+  app.onError((error, c) => {
+    if (error instanceof ConfigError) {
+      logError('config', error);
+      return c.json({ error: error.message, missing: error.variables }, 503);
+    }
+    logError('request-failed', error);
+    return c.json({ error: 'internal error' }, 500);
+  });
+
+  return app;
+}

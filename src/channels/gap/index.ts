@@ -1,0 +1,31 @@
+/** Gap (gap.im): on when GAP_BOT_TOKEN is set. */
+import * as v from 'valibot';
+import { ConfigError } from '../../errors.ts';
+import type { ChannelFactory } from '../types.ts';
+import { parseGapUpdate } from './parse.ts';
+import { type GapSettings, sendGapMessage } from './send.ts';
+
+const Env = v.object({
+  GAP_API_BASE: v.optional(v.pipe(v.string(), v.url()), 'https://api.gap.im'),
+  GAP_BOT_TOKEN: v.optional(v.string(), ''),
+  GAP_WEBHOOK_SECRET: v.optional(v.string(), ''),
+});
+
+export const gap: ChannelFactory = (env, fetcher) => {
+  const parsed = v.safeParse(Env, env);
+  if (!parsed.success) throw new ConfigError(['GAP_API_BASE']);
+  const { GAP_API_BASE, GAP_BOT_TOKEN, GAP_WEBHOOK_SECRET } = parsed.output;
+  if (!GAP_BOT_TOKEN) return null;
+  if (!GAP_WEBHOOK_SECRET) throw new ConfigError(['GAP_WEBHOOK_SECRET']);
+  const settings: GapSettings = {
+    apiBase: GAP_API_BASE.replace(/\/+$/, ''),
+    token: GAP_BOT_TOKEN,
+    webhookSecret: GAP_WEBHOOK_SECRET,
+  };
+  return {
+    id: 'gap',
+    webhookSecret: settings.webhookSecret,
+    parse: parseGapUpdate,
+    send: (chatId, reply) => sendGapMessage(settings, fetcher, chatId, reply),
+  };
+};

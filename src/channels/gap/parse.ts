@@ -1,0 +1,102 @@
+/**
+ * Gap's webhook: a form-urlencoded POST of `chat_id, type, data, from` where `data` and `from`
+ * hold JSON strings for anything but text (messengers.md §1.1). JSON bodies are accepted too.
+ */
+import * as v from 'valibot';
+import { ChannelError } from '../../errors.ts';
+import type { InboundEvent } from '../../types.ts';
+import type { WebhookBody } from '../types.ts';
+
+const CHANNEL = 'gap';
+/** Longer texts are not something a citizen types into a form; refusing them keeps the inbox small. */
+const MAX_TEXT = 4096;
+
+const Scalar = v.pipe(v.union([v.string(), v.number()]), v.transform(String));
+/** A JSON value that arrives as a string in forms and may arrive as itself in JSON bodies. */
+const Embedded = v.union([v.string(), v.looseObject({})]);
+
+const Update = v.object({
+  chat_id: v.pipe(Scalar, v.regex(/^[0-9A-Za-z_+-]{1,64}$/)),
+  type: v.pipe(v.string(), v.regex(/^[A-Za-z]{1,32}$/)),
+  data: v.optional(Embedded),
+  from: v.optional(Embedded),
+});
+
+const From = v.object({ id: Scalar });
+const TriggerButton = v.object({ data: Scalar, callback_id: v.pipe(v.string(), v.minLength(1), v.maxLength(128)) });
+const Text = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_TEXT));
+
+export function parseGapUpdate(body: WebhookBody, receivedAt: number): InboundEvent {
+  const update = check(Update, readFields(body));
+  const base = {
+    channel: CHANNEL,
+    chatId: update.chat_id,
+    userId: update.from === undefined ? null : senderId(update.from),
+    text: null,
+    button: null,
+    receivedAt,
+  };
+  switch (update.type) {
+    case 'text':
+      return { ...base, kind: 'text', text: check(Text, update.data, 'data'), dedupeKey: uniqueKey() };
+    case 'triggerButton': {
+      const pressed = check(TriggerButton, embedded(update.data), 'data');
+      return {
+        ...base,
+        kind: 'button',
+        button: { callbackId: pressed.callback_id, value: pressed.data },
+        dedupeKey: `${CHANNEL}:callback:${pressed.callback_id}`,
+      };
+    }
+    case 'join':
+      return { ...base, kind: 'join', dedupeKey: uniqueKey() };
+    default:
+      return { ...base, kind: 'other', dedupeKey: uniqueKey() };
+  }
+}
+
+/** Gap text updates carry no id of their own, so each delivery is taken as a new update. */
+function uniqueKey(): string {
+  return `${CHANNEL}:${crypto.randomUUID()}`;
+}
+
+function readFields(body: WebhookBody): unknown {
+  if (!body.contentType.includes('json')) return Object.fromEntries(new URLSearchParams(body.text));
+  try {
+    return JSON.parse(body.text);
+  } catch {
+    throw new ChannelError(CHANNEL, 'body is not valid JSON');
+  }
+}
+
+function embedded(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw new ChannelError(CHANNEL, 'data is not valid JSON');
+  }
+}
+
+/** The sender's Gap user id; a `from` that cannot be read is not a reason to drop the message. */
+function senderId(from: unknown): string | null {
+  const parsed = v.safeParse(From, safeJson(from));
+  return parsed.success ? parsed.output.id : null;
+}
+
+function safeJson(value: unknown): unknown {
+  try {
+    return embedded(value);
+  } catch {
+    return null;
+  }
+}
+
+/** Validates with Valibot; the error names the field, never its value (which may be personal). */
+function check<S extends v.GenericSchema>(schema: S, value: unknown, name = 'update'): v.InferOutput<S> {
+  const parsed = v.safeParse(schema, value);
+  if (parsed.success) return parsed.output;
+  const issue = parsed.issues[0];
+  const path = issue ? v.getDotPath(issue) : null;
+  throw new ChannelError(CHANNEL, `${path ? `${name}.${path}` : name} is invalid`);
+}

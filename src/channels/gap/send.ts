@@ -1,0 +1,42 @@
+/** Sending to Gap: `POST {base}/sendMessage` with the `token` header and a form body. */
+import * as v from 'valibot';
+import { retryAfterMs } from '../../backoff.ts';
+import type { Reply } from '../../types.ts';
+import type { SendResult } from '../types.ts';
+import { renderGapMessage } from './render.ts';
+
+export interface GapSettings {
+  apiBase: string;
+  token: string;
+  webhookSecret: string;
+}
+
+const SEND_TIMEOUT_MS = 10_000;
+const Sent = v.object({ id: v.union([v.string(), v.number()]) });
+
+export async function sendGapMessage(
+  settings: GapSettings,
+  fetcher: typeof fetch,
+  chatId: string,
+  reply: Reply,
+): Promise<SendResult> {
+  let response: Response;
+  try {
+    response = await fetcher(`${settings.apiBase}/sendMessage`, {
+      method: 'POST',
+      headers: { token: settings.token, 'content-type': 'application/x-www-form-urlencoded' },
+      body: renderGapMessage(chatId, reply),
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+    });
+  } catch {
+    // A timeout is ambiguous: Gap may have delivered it. Retrying may show it twice; losing it is worse.
+    return { ok: false, status: null, retryable: true, retryAfterMs: null };
+  }
+  if (response.ok) {
+    const sent = v.safeParse(Sent, await response.json().catch(() => null));
+    return { ok: true, remoteId: sent.success ? String(sent.output.id) : null };
+  }
+  await response.body?.cancel();
+  const retryable = response.status === 429 || response.status >= 500;
+  return { ok: false, status: response.status, retryable, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) };
+}

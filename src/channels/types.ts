@@ -1,0 +1,29 @@
+/** What every messenger adapter provides. One folder per messenger; the registry lists them. */
+import type { InboundEvent, Reply } from '../types.ts';
+
+/** The environment as the entries hand it over: variable name → value. */
+export type EnvVars = Readonly<Record<string, unknown>>;
+
+/** A webhook body, read and capped by the app before the adapter sees it. */
+export interface WebhookBody {
+  contentType: string;
+  text: string;
+}
+
+export type SendResult =
+  | { ok: true; remoteId: string | null }
+  | { ok: false; status: number | null; retryable: boolean; retryAfterMs: number | null };
+
+/** A messenger, configured and ready. */
+export interface Channel {
+  readonly id: string;
+  /** The secret path segment of this messenger's webhook URL. */
+  readonly webhookSecret: string;
+  /** Validates and normalises one webhook body; throws ChannelError when it is malformed. */
+  parse(body: WebhookBody, receivedAt: number): InboundEvent;
+  /** Renders a reply for this messenger and sends it. */
+  send(chatId: string, reply: Reply): Promise<SendResult>;
+}
+
+/** Builds a messenger from the environment, or returns null when it is off (its token is not set). */
+export type ChannelFactory = (env: EnvVars, fetcher: typeof fetch) => Channel | null;

@@ -1,0 +1,35 @@
+/**
+ * Pishkhan's named errors. Each carries what an operator needs to act, and never personal data
+ * or message text.
+ */
+
+/** Required settings are missing or malformed. Names the variables, never their values. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly variables: readonly string[]) {
+    super(`configuration incomplete: set ${variables.join(', ')}`);
+  }
+}
+
+/** A webhook body that is not a valid update of its messenger. */
+export class ChannelError extends Error {
+  override readonly name = 'ChannelError';
+  constructor(
+    readonly channel: string,
+    readonly reason: string,
+  ) {
+    super(`${channel}: ${reason}`);
+  }
+}
+
+/** An upstream call that failed in a way retrying cannot mend (or that exhausted its retries). */
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+  constructor(
+    readonly service: string,
+    readonly status: number | null,
+    readonly reason: string,
+  ) {
+    super(`upstream ${service}: ${reason}${status === null ? '' : ` (HTTP ${status})`}`);
+  }
+}

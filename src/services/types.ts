@@ -1,0 +1,32 @@
+/** What one service declaration holds: everything the engine needs to offer it. */
+import type * as v from 'valibot';
+
+/** One question of a service's form. */
+export interface ServiceInput {
+  name: string;
+  prompt: string;
+  /** Normalises and validates the answer; its issue message is the Persian reason shown. */
+  schema: v.GenericSchema<string, string>;
+}
+
+export interface Service<Result = unknown> {
+  id: string;
+  title: string;
+  category: string;
+  /** Whether the citizen must have a bound identity first (gsb-channel.md §6). */
+  identity: boolean;
+  inputs: readonly ServiceInput[];
+  upstream: {
+    /** `{provider}/{gateway}/{operation}` */
+    operation: string;
+    pid: string;
+    /** The body fields (besides requestId) from the validated answers. */
+    body(answers: Readonly<Record<string, string>>): Record<string, string>;
+    /** The shape of `result` in the bus's answer. */
+    result: v.GenericSchema<unknown, Result>;
+  };
+  /** The answer as the citizen reads it. */
+  render(result: Result, answers: Readonly<Record<string, string>>): string;
+  /** What to say when the bus has no record (404). */
+  notFound: string;
+}

@@ -1,0 +1,54 @@
+/**
+ * The contracts between the parts: what a channel hands the engine (InboundEvent), what the
+ * engine hands a channel (Reply) and the upstream client (UpstreamCall), and what comes back.
+ */
+
+/** One update from a messenger, normalised. Identical in shape for every messenger. */
+export interface InboundEvent {
+  channel: string;
+  chatId: string;
+  userId: string | null;
+  kind: 'text' | 'button' | 'join' | 'other';
+  /** The typed text, or the value of a reply-keyboard button (which arrives as text). */
+  text: string | null;
+  /** An inline button press: its callback id (to acknowledge it) and the button's value. */
+  button: { callbackId: string; value: string } | null;
+  /** Unique per update: the inbox refuses a second event with the same key. */
+  dedupeKey: string;
+  /** Milliseconds since the epoch, when the webhook arrived. */
+  receivedAt: number;
+}
+
+/** A button: what it shows, and what comes back when it is pressed. */
+export interface Button {
+  label: string;
+  value: string;
+}
+
+/** One message to the citizen; each adapter renders the buttons as well as its messenger allows. */
+export interface Reply {
+  text: string;
+  /** A keyboard under the input (the menu, the words a form accepts): pressing sends the value as text. */
+  keyboard?: Button[][];
+  /** Buttons attached to the message (choices inside a form). */
+  inline?: Button[][];
+}
+
+/** A call the engine wants made to the bus: a service's operation with its body fields. */
+export interface UpstreamCall {
+  service: string;
+  /** `{provider}/{gateway}/{operation}` */
+  operation: string;
+  pid: string;
+  body: Record<string, string>;
+}
+
+/** How an upstream call ended, as the conversation needs to know it. */
+export type UpstreamOutcome =
+  | { kind: 'ok'; result: unknown }
+  /** 404: no record, a normal answer. */
+  | { kind: 'not-found' }
+  /** 400: the bus refused the fields. */
+  | { kind: 'rejected' }
+  /** Retries exhausted, breaker open, or a failure that retrying cannot mend. */
+  | { kind: 'unavailable' };

@@ -1,0 +1,49 @@
+import { env } from 'cloudflare:workers';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import worker from '../../src/index.ts';
+import { webhookUrl } from './gap.ts';
+
+async function call(path: string, vars: Record<string, unknown>, init?: RequestInit): Promise<Response> {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(new Request(`https://pishkhan.test${path}`, init), vars, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+const update = {
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: 'chat_id=1&type=text&data=x',
+};
+
+describe('configuration', () => {
+  it('answers /healthz without any configuration', async () => {
+    const response = await call('/healthz', {});
+    expect(response.status).toBe(200);
+  });
+
+  it('is ready when the configuration is complete and the database answers', async () => {
+    const response = await call('/readyz', { ...env });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ ok: true, channels: ['gap'] });
+  });
+
+  it('names a missing GSB setting, on the webhook and on /readyz, without a stack trace', async () => {
+    const vars = { ...env, GSB_BASE_URL: undefined, GSB_PASSWORD: '' };
+    const path = new URL(webhookUrl()).pathname;
+    for (const response of [await call(path, vars, update), await call('/readyz', vars)]) {
+      expect(response.status).toBe(503);
+      const body = (await response.json()) as { error: string; missing: string[] };
+      expect(body.missing).toEqual(['GSB_BASE_URL', 'GSB_PASSWORD']);
+      expect(body.error).toContain('GSB_BASE_URL');
+      expect(JSON.stringify(body)).not.toMatch(/at .+\.ts/);
+    }
+  });
+
+  it('turns a messenger off when its token is not set: its webhook answers 404', async () => {
+    const path = new URL(webhookUrl()).pathname;
+    const response = await call(path, { ...env, GAP_BOT_TOKEN: undefined }, update);
+    expect(response.status).toBe(404);
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { parseGapUpdate } from '../../../src/channels/gap/parse.ts';
+import { renderGapMessage } from '../../../src/channels/gap/render.ts';
+import { ChannelError } from '../../../src/errors.ts';
+
+const form = (fields: Record<string, string>) => ({
+  contentType: 'application/x-www-form-urlencoded',
+  text: new URLSearchParams(fields).toString(),
+});
+const from = JSON.stringify({ id: 4455, name: 'Ali', user: 'ali_r' });
+
+describe('the Gap adapter', () => {
+  it('normalises a form-encoded text update', () => {
+    const event = parseGapUpdate(form({ chat_id: '38769282', type: 'text', data: 'سلام', from }), 1000);
+    expect(event).toMatchObject({
+      channel: 'gap',
+      chatId: '38769282',
+      userId: '4455',
+      kind: 'text',
+      text: 'سلام',
+      button: null,
+      receivedAt: 1000,
+    });
+    expect(event.dedupeKey).toMatch(/^gap:/);
+  });
+
+  it('accepts the same update as JSON, with a numeric chat id', () => {
+    const body = { contentType: 'application/json', text: JSON.stringify({ chat_id: 38769282, type: 'text', data: 'منو' }) };
+    expect(parseGapUpdate(body, 1)).toMatchObject({ chatId: '38769282', kind: 'text', text: 'منو', userId: null });
+  });
+
+  it('keys an inline button press by its callback id', () => {
+    const data = JSON.stringify({ data: 'confirm:123', message_id: 97, callback_id: 'N7YcI5rAlX2sEFmh' });
+    const event = parseGapUpdate(form({ chat_id: '1', type: 'triggerButton', data, from }), 1);
+    expect(event).toMatchObject({ kind: 'button', button: { callbackId: 'N7YcI5rAlX2sEFmh', value: 'confirm:123' } });
+    expect(event.dedupeKey).toBe('gap:callback:N7YcI5rAlX2sEFmh');
+  });
+
+  it('takes join and unknown types as their own kinds', () => {
+    expect(parseGapUpdate(form({ chat_id: '1', type: 'join', from }), 1).kind).toBe('join');
+    expect(parseGapUpdate(form({ chat_id: '1', type: 'image', data: '{}' }), 1).kind).toBe('other');
+  });
+
+  it.each([
+    ['no chat id', form({ type: 'text', data: 'x' })],
+    ['a text without data', form({ chat_id: '1', type: 'text' })],
+    ['a chat id that is not an id', form({ chat_id: '1; drop', type: 'text', data: 'x' })],
+    ['a button whose data is not JSON', form({ chat_id: '1', type: 'triggerButton', data: '{' })],
+    ['a JSON body that is not JSON', { contentType: 'application/json', text: '{"chat_id":' }],
+    ['a JSON array', { contentType: 'application/json', text: '[]' }],
+  ])('refuses %s with a ChannelError', (_name, body) => {
+    expect(() => parseGapUpdate(body, 1)).toThrow(ChannelError);
+  });
+
+  it('renders the menu as a reply keyboard that stays, and choices as inline buttons', () => {
+    const fields = renderGapMessage('7', {
+      text: 'منو',
+      keyboard: [[{ label: 'نشانی از کد پستی', value: 'نشانی از کد پستی' }]],
+      inline: [[{ label: 'بله', value: 'yes' }]],
+    });
+    expect(fields.get('chat_id')).toBe('7');
+    expect(fields.get('type')).toBe('text');
+    expect(JSON.parse(fields.get('reply_keyboard') ?? '')).toEqual({
+      keyboard: [[{ 'نشانی از کد پستی': 'نشانی از کد پستی' }]],
+      once: false,
+      selective: false,
+    });
+    expect(JSON.parse(fields.get('inline_keyboard') ?? '')).toEqual([[{ text: 'بله', cb_data: 'yes' }]]);
+  });
+});
