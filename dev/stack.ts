@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startGapSandbox } from './gap-sandbox.ts';
 import { startGsbSandbox } from './gsb-sandbox.ts';
@@ -39,8 +40,14 @@ function startWorker(vars: Record<string, string>): ChildProcess {
   const worker = spawn(`${root}node_modules/.bin/wrangler`, args, {
     cwd: root,
     env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  for (const [from, to] of [
+    [worker.stdout, process.stdout],
+    [worker.stderr, process.stderr],
+  ] as const) {
+    createInterface({ input: from }).on('line', (line) => to.write(`${redactWebhookSecret(line)}\n`));
+  }
   worker.on('exit', (code) => {
     if (!stopping) {
       console.error(`wrangler dev stopped (exit ${code}); stopping the stack.`);
@@ -51,6 +58,11 @@ function startWorker(vars: Record<string, string>): ChildProcess {
     worker.kill('SIGTERM');
   });
   return worker;
+}
+
+/** wrangler logs each request's path, and a webhook's path holds its secret. */
+function redactWebhookSecret(line: string): string {
+  return line.replace(/(\/webhooks\/[^/\s]+\/)[^\s?]+/g, '$1***');
 }
 
 async function waitUntilUp(url: string, timeoutMs: number): Promise<void> {
