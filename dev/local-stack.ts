@@ -1,0 +1,134 @@
+/**
+ * The whole local stack on 127.0.0.1: a libSQL server (migrated at start), the GSB sandbox, the
+ * Gap sandbox with its chat console, and the worker under `wrangler dev`, wired to the three.
+ * `npm run dev` runs it on fixed ports; benchmarks run it on free ones.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { startGapSandbox } from './gap-sandbox.ts';
+import { startGsbSandbox } from './gsb-sandbox.ts';
+import { startLibsqlServer } from './libsql-server.ts';
+import { localGap, localGsb, workerVars } from './local-settings.ts';
+import { applyMigrations } from './migrate.ts';
+
+export const HOST = '127.0.0.1';
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export interface StackOptions {
+  /** Where the database file lives. */
+  dataDir: string;
+  /** 0 (the default) picks a free port. */
+  ports?: Partial<Record<'worker' | 'libsql' | 'gsb' | 'gap', number>>;
+  /** Whether wrangler's output reaches this process's stdout and stderr. */
+  showWorkerLog?: boolean;
+  /** Called, after every other part is stopped, if wrangler exits on its own once the stack is up. */
+  onWorkerExit?: (code: number | null) => void;
+}
+
+export interface LocalStack {
+  urls: { worker: string; libsql: string; gsb: string; gap: string };
+  webhookUrl: string;
+  /** Stops every part, the worker first. Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: StackOptions): Promise<LocalStack> {
+  const stops: (() => Promise<void> | void)[] = [];
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    for (const part of stops.reverse()) await Promise.resolve(part()).catch(() => {});
+  };
+  try {
+    mkdirSync(options.dataDir, { recursive: true });
+    const ports = options.ports ?? {};
+    const libsql = await startLibsqlServer({ file: `${options.dataDir}/pishkhan.db`, port: ports.libsql, host: HOST });
+    stops.push(() => libsql.close());
+    await applyMigrations(libsql.url);
+
+    const gsb = await startGsbSandbox({ ...localGsb, port: ports.gsb, host: HOST });
+    stops.push(() => gsb.close());
+
+    const workerUrl = `http://${HOST}:${ports.worker || (await freePort())}`;
+    const webhookUrl = `${workerUrl}/webhooks/gap/${localGap.webhookSecret}`;
+    const gap = await startGapSandbox({ token: localGap.token, port: ports.gap, host: HOST, webhookUrl });
+    stops.push(() => gap.close());
+
+    const worker = startWorker(new URL(workerUrl).port, workerVars({ libsql: libsql.url, gsb: gsb.url, gap: gap.url }), options);
+    stops.push(() => stopProcess(worker));
+    const exitedEarly = new Promise<never>((_, reject) => {
+      worker.once('exit', (code) => reject(new Error(`wrangler dev exited (code ${code}) before it was ready`)));
+    });
+    exitedEarly.catch(() => {}); // it also rejects at a normal stop, when nobody waits on it
+    await Promise.race([waitUntilUp(`${workerUrl}/healthz`, 60_000), exitedEarly]);
+    worker.once('exit', (code) => {
+      if (!stopped) void stop().then(() => options.onWorkerExit?.(code));
+    });
+
+    return { urls: { worker: workerUrl, libsql: libsql.url, gsb: gsb.url, gap: gap.url }, webhookUrl, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function startWorker(port: string, vars: Record<string, string>, options: StackOptions): ChildProcess {
+  const args = ['dev', '--ip', HOST, '--port', port, '--show-interactive-dev-session=false'];
+  for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
+  const worker = spawn(`${root}node_modules/.bin/wrangler`, args, {
+    cwd: root,
+    env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const [from, to] of [
+    [worker.stdout, process.stdout],
+    [worker.stderr, process.stderr],
+  ] as const) {
+    const lines = createInterface({ input: from });
+    if (options.showWorkerLog) lines.on('line', (line) => to.write(`${redactWebhookSecret(line)}\n`));
+  }
+  return worker;
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** wrangler logs each request's path, and a webhook's path holds its secret. */
+function redactWebhookSecret(line: string): string {
+  return line.replace(/(\/webhooks\/[^/\s]+\/)[^\s?]+/g, '$1***');
+}
+
+/** wrangler wants a port number up front: ask the system for a free one. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilUp(url: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const ok = await fetch(url).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
