@@ -1,6 +1,6 @@
 /**
- * Every citizen-facing string, in Persian. Code refers to these by name so that a translator
- * (or a second language) never has to read the code.
+ * The conversation's own strings, in Persian. Every citizen-facing string lives in i18n/ (this
+ * file, fa-validation.ts and fa-services.ts), so a translator never has to read the code.
  */
 
 export const fa = {
@@ -12,29 +12,12 @@ export const fa = {
   /** Words that return to the main menu from anywhere. */
   menuWords: ['منو', 'منوی اصلی', '/start', '/menu', 'شروع'],
 
-  validation: {
-    postcodeDigits: 'کد پستی فقط از رقم تشکیل می‌شود؛ مثال: ۱۱۹۳۶۵۳۴۷۱',
-    postcodeLength: 'کد پستی باید ۱۰ رقم باشد؛ مثال: ۱۱۹۳۶۵۳۴۷۱',
-    postcodeInvalid: 'این کد پستی معتبر نیست؛ لطفاً آن را دوباره از روی قبض یا سند بخوانید. مثال: ۱۱۹۳۶۵۳۴۷۱',
-  },
-
   upstream: {
     notFound: 'سامانه اطلاعاتی برای این درخواست نیافت.',
     rejected: 'سامانه این درخواست را نپذیرفت؛ لطفاً اطلاعات را بررسی و دوباره امتحان کنید.',
     unavailable: 'سامانه‌ی مربوط فعلاً پاسخ نمی‌دهد. لطفاً چند دقیقه دیگر دوباره امتحان کنید.',
     unreadable: 'پاسخ سامانه قابل خواندن نبود. لطفاً کمی بعد دوباره امتحان کنید.',
   },
-
-  postcode: {
-    title: 'نشانی از کد پستی',
-    category: 'نشانی',
-    prompt: 'کد پستی ۱۰ رقمی را بنویسید (با رقم فارسی یا انگلیسی).',
-    notFound: 'برای این کد پستی نشانی‌ای ثبت نشده است.',
-    heading: 'نشانی کد پستی',
-    province: 'استان',
-    township: 'شهرستان',
-    plaque: 'پلاک',
-    floor: 'طبقه',
-    unit: 'واحد',
-  },
+  /** Sent when a message could not be processed after every retry. */
+  apology: 'متأسفیم، پیام شما را نتوانستیم پردازش کنیم. لطفاً دوباره بفرستید یا «منو» را بزنید.',
 } as const;

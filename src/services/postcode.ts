@@ -2,6 +2,7 @@
 import * as v from 'valibot';
 import { toPersianDigits } from '../i18n/digits.ts';
 import { fa } from '../i18n/fa.ts';
+import { faServices } from '../i18n/fa-services.ts';
 import { postcode } from '../validation/postcode.ts';
 import type { Service } from './types.ts';
 
@@ -24,7 +25,7 @@ const Address = v.object({
 type Address = v.InferOutput<typeof Address>;
 
 function render(address: Address, answers: Readonly<Record<string, string>>): string {
-  const t = fa.postcode;
+  const t = faServices.postcode;
   const numbered = (label: string, value: string | null) => (value ? `${label} ${toPersianDigits(value)}` : '');
   const lines = [
     `${t.province} ${address.province}، ${t.township} ${address.township}`,
@@ -39,10 +40,10 @@ function render(address: Address, answers: Readonly<Record<string, string>>): st
 
 export const postcodeService: Service<Address> = {
   id: 'postcode',
-  title: fa.postcode.title,
-  category: fa.postcode.category,
+  title: faServices.postcode.title,
+  category: faServices.postcode.category,
   identity: false,
-  inputs: [{ name: 'postcode', prompt: fa.postcode.prompt, schema: postcode }],
+  inputs: [{ name: 'postcode', prompt: faServices.postcode.prompt, schema: postcode }],
   upstream: {
     operation: 'post/gnaf/addressByPostcode',
     pid: 'pishkhan-postcode-v1',
@@ -50,5 +51,5 @@ export const postcodeService: Service<Address> = {
     result: Address,
   },
   render,
-  notFound: fa.postcode.notFound,
+  notFound: faServices.postcode.notFound,
 };

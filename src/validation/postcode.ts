@@ -1,6 +1,7 @@
 /** Iran Post's ten-digit postcode (gsb-channel.md §7): the GNAF pattern, after normalisation. */
 import * as v from 'valibot';
 import { fa } from '../i18n/fa.ts';
+import { faValidation } from '../i18n/fa-validation.ts';
 import { normaliseIdentifier } from './normalise.ts';
 
 /** No 0 or 2 in the first four digits, no 0, 2 or 5 in the fifth, no 0 in the sixth, never 0000 last. */
@@ -10,7 +11,7 @@ const POSTCODE_RULE = /^(?![02])(?!\d{1}[02])(?!\d{2}[02])(?!\d{3}[02])(?!\d{4}[
 export const postcode = v.pipe(
   v.string(),
   v.transform(normaliseIdentifier),
-  v.regex(/^\d+$/, fa.validation.postcodeDigits),
-  v.length(10, fa.validation.postcodeLength),
-  v.regex(POSTCODE_RULE, fa.validation.postcodeInvalid),
+  v.regex(/^\d+$/, faValidation.postcodeDigits),
+  v.length(10, faValidation.postcodeLength),
+  v.regex(POSTCODE_RULE, faValidation.postcodeInvalid),
 );

@@ -1,6 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { fa } from '../../src/i18n/fa.ts';
+import { faServices } from '../../src/i18n/fa-services.ts';
+import { faValidation } from '../../src/i18n/fa-validation.ts';
 import { converse, keyboardLabels, newChatId, postBody, postUpdate, sendText, waitForMessages } from './gap.ts';
 
 describe('a Gap conversation through the webhook', () => {
@@ -10,18 +12,18 @@ describe('a Gap conversation through the webhook', () => {
     expect(response.status).toBe(200);
     const [menu] = await waitForMessages(chatId, 1);
     expect(menu?.data).toContain(fa.greeting);
-    expect(keyboardLabels(menu!)).toContain(fa.postcode.title);
+    expect(keyboardLabels(menu!)).toContain(faServices.postcode.title);
   });
 
   it('looks up the address of a postcode typed in Persian digits', async () => {
     const chatId = newChatId();
     await converse(chatId, 'سلام', 0);
     const question = await converse(chatId, 'نشانی از کد پستی', 1);
-    expect(question.data).toBe(fa.postcode.prompt);
+    expect(question.data).toBe(faServices.postcode.prompt);
     const answer = await converse(chatId, '۱۱۹۳۶۵۳۴۷۱', 2);
     expect(answer.data).toContain('۱۱۹۳۶۵۳۴۷۱');
     expect(answer.data).toMatch(/استان .+، شهرستان .+/);
-    expect(keyboardLabels(answer)).toContain(fa.postcode.title);
+    expect(keyboardLabels(answer)).toContain(faServices.postcode.title);
   });
 
   it('gives the reason for a wrong postcode, asks again, and goes back to the menu on «منو»', async () => {
@@ -29,10 +31,10 @@ describe('a Gap conversation through the webhook', () => {
     await converse(chatId, 'سلام', 0);
     await converse(chatId, 'نشانی از کد پستی', 1);
     const retry = await converse(chatId, '0123456789', 2);
-    expect(retry.data).toBe(`${fa.validation.postcodeInvalid}\n\n${fa.postcode.prompt}`);
+    expect(retry.data).toBe(`${faValidation.postcodeInvalid}\n\n${faServices.postcode.prompt}`);
     const menu = await converse(chatId, 'منو', 3);
     expect(menu.data).toBe(fa.menuPrompt);
-    expect(keyboardLabels(menu)).toContain(fa.postcode.title);
+    expect(keyboardLabels(menu)).toContain(faServices.postcode.title);
   });
 
   it('tells the citizen when the bus has no record for the postcode', async () => {
@@ -40,7 +42,7 @@ describe('a Gap conversation through the webhook', () => {
     await converse(chatId, 'نشانی از کد پستی', 0);
     await converse(chatId, 'نشانی از کد پستی', 1);
     const answer = await converse(chatId, '9999999999', 2);
-    expect(answer.data).toContain(fa.postcode.notFound);
+    expect(answer.data).toContain(faServices.postcode.notFound);
   });
 
   it('accepts a JSON body as well as a form', async () => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { settle, step } from '../../../src/conversation/engine.ts';
 import type { ConversationState } from '../../../src/conversation/state.ts';
 import { fa } from '../../../src/i18n/fa.ts';
+import { faServices } from '../../../src/i18n/fa-services.ts';
+import { faValidation } from '../../../src/i18n/fa-validation.ts';
 import { catalogue } from '../../../src/services/catalogue.ts';
 import type { InboundEvent } from '../../../src/types.ts';
 
@@ -40,14 +42,14 @@ describe('the conversation engine', () => {
     expect(result.state).toEqual({ at: 'menu' });
     expect(result.replies).toHaveLength(1);
     expect(result.replies[0]?.text).toContain(fa.greeting);
-    expect(menuLabels(result)).toContain(fa.postcode.title);
+    expect(menuLabels(result)).toContain(faServices.postcode.title);
     expect(result.call).toBeNull();
   });
 
   it('asks for the postcode when the service is chosen from the menu', () => {
     const result = say({ at: 'menu' }, 'نشانی از کد پستی');
     expect(result.state).toEqual({ at: 'form', service: 'postcode', answers: {} });
-    expect(result.replies[0]?.text).toBe(fa.postcode.prompt);
+    expect(result.replies[0]?.text).toBe(faServices.postcode.prompt);
     expect(menuLabels(result)).toEqual([fa.menuButton]);
   });
 
@@ -56,7 +58,7 @@ describe('the conversation engine', () => {
     const result = say(form, '0123456789');
     expect(result.state).toEqual(form);
     expect(result.call).toBeNull();
-    expect(result.replies[0]?.text).toBe(`${fa.validation.postcodeInvalid}\n\n${fa.postcode.prompt}`);
+    expect(result.replies[0]?.text).toBe(`${faValidation.postcodeInvalid}\n\n${faServices.postcode.prompt}`);
   });
 
   it('calls the bus with ASCII digits when the postcode is typed in Persian digits', () => {
@@ -79,12 +81,12 @@ describe('the conversation engine', () => {
     expect(answer).toContain('استان تهران، شهرستان تهران');
     expect(answer).toContain('خیابان فتحی شقاقی، کوچه هفتم، پلاک ۱۲، طبقه ۳، واحد ۵');
     expect(answer).toContain('ساختمان نگین');
-    expect(menuLabels(result)).toContain(fa.postcode.title);
+    expect(menuLabels(result)).toContain(faServices.postcode.title);
   });
 
   it('tells the citizen honestly when there is no record, the bus refused, or it is down', () => {
     const calling: ConversationState = { at: 'calling', service: 'postcode', answers: { postcode: '9999999999' } };
-    expect(settle(calling, { kind: 'not-found' }, catalogue).replies[0]?.text).toContain(fa.postcode.notFound);
+    expect(settle(calling, { kind: 'not-found' }, catalogue).replies[0]?.text).toContain(faServices.postcode.notFound);
     expect(settle(calling, { kind: 'rejected' }, catalogue).replies[0]?.text).toContain(fa.upstream.rejected);
     expect(settle(calling, { kind: 'unavailable' }, catalogue).replies[0]?.text).toContain(fa.upstream.unavailable);
   });
@@ -98,7 +100,7 @@ describe('the conversation engine', () => {
   it.each(['منو', 'منوی اصلی', '/start', ' منوي  اصلي '])('returns to the menu from a form on «%s»', (word) => {
     const result = say({ at: 'form', service: 'postcode', answers: {} }, word);
     expect(result.state).toEqual({ at: 'menu' });
-    expect(menuLabels(result)).toContain(fa.postcode.title);
+    expect(menuLabels(result)).toContain(faServices.postcode.title);
   });
 
   it('says it did not understand, and shows the menu, for an unknown choice', () => {

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { fa } from '../../../src/i18n/fa.ts';
+import { faValidation } from '../../../src/i18n/fa-validation.ts';
 import { postcode } from '../../../src/validation/postcode.ts';
 
 const accept = (input: string) => v.parse(postcode, input);
@@ -35,16 +36,16 @@ describe('postcode', () => {
     ['1193600471', 'a 0 sixth'],
     ['1193610000', '0000 last'],
   ])('refuses %s (%s) with the Persian reason and an example', (input) => {
-    expect(reason(input)).toBe(fa.validation.postcodeInvalid);
+    expect(reason(input)).toBe(faValidation.postcodeInvalid);
   });
 
   it('says when the length is wrong', () => {
-    expect(reason('119365347')).toBe(fa.validation.postcodeLength);
-    expect(reason('۱۱۹۳۶۵۳۴۷۱۱')).toBe(fa.validation.postcodeLength);
+    expect(reason('119365347')).toBe(faValidation.postcodeLength);
+    expect(reason('۱۱۹۳۶۵۳۴۷۱۱')).toBe(faValidation.postcodeLength);
   });
 
   it('says when it is not digits', () => {
-    expect(reason('11936a3471')).toBe(fa.validation.postcodeDigits);
-    expect(reason('')).toBe(fa.validation.postcodeDigits);
+    expect(reason('11936a3471')).toBe(faValidation.postcodeDigits);
+    expect(reason('')).toBe(faValidation.postcodeDigits);
   });
 });
