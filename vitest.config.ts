@@ -16,7 +16,8 @@ export default defineConfig({
           cloudflareTest(({ inject }) => ({
             main: './src/index.ts',
             wrangler: { configPath: './wrangler.toml' },
-            miniflare: { bindings: inject('workerVars') },
+            // Dedupe by content off, so tests may send the same text twice; its own test turns it on.
+            miniflare: { bindings: { ...inject('workerVars'), GAP_DEDUPE_WINDOW_S: '0' } },
           })),
         ],
         test: {

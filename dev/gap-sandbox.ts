@@ -67,10 +67,13 @@ const DeliverBody = v.object({
 });
 const WebhookBody = v.object({ url: v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//)) });
 const Count = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 1);
+// `chat_id` limits a fault to one chat, so tests that share the sandbox do not trip each other.
+const FaultChat = v.optional(NonEmpty);
 const FaultBody = v.union([
   v.strictObject({ status: v.pipe(v.number(), v.integer(), v.minValue(400), v.maxValue(599)), count: Count,
-    retryAfter: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) }),
-  v.strictObject({ timeoutMs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(600_000)), count: Count }),
+    retryAfter: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))), chat_id: FaultChat }),
+  v.strictObject({ timeoutMs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(600_000)), count: Count,
+    chat_id: FaultChat }),
 ]);
 type Fault = v.InferOutput<typeof FaultBody>;
 
@@ -102,7 +105,7 @@ export function createGapSandbox(options: GapSandboxOptions): Hono {
   let webhookUrl: string | null = options.webhookUrl ?? null;
   let entries: GapEntry[] = [];
   let nextId = 1; // shared by both sides; never reset, so a console polling with `after` never misses one
-  let fault: (Fault & { remaining: number }) | null = null;
+  let faults: (Fault & { remaining: number })[] = [];
   const app = new Hono();
 
   const record = <E extends GapEntry>(entry: Omit<E, 'id' | 'time'>): E => {
@@ -114,22 +117,22 @@ export function createGapSandbox(options: GapSandboxOptions): Hono {
   const authorised = (token: string | undefined) => sameSecret(token ?? '', options.token);
   const forbidden = { error: 'invalid token' };
 
-  /** Takes one use of the current send fault, if any. */
-  function takeFault(): Fault | null {
-    if (!fault) return null;
-    const taken = fault;
-    if (--fault.remaining <= 0) fault = null;
+  /** Takes one use of the first send fault that applies to the chat, if any. */
+  function takeFault(chatId: string): Fault | null {
+    const taken = faults.find((f) => f.chat_id === undefined || f.chat_id === chatId);
+    if (!taken) return null;
+    if (--taken.remaining <= 0) faults = faults.filter((f) => f !== taken);
     return taken;
   }
 
   app.post('/sendMessage', async (c) => {
     if (!authorised(c.req.header('token'))) return c.json(forbidden, 403);
-    const injected = takeFault();
+    const form = v.safeParse(SendForm, await c.req.parseBody());
+    const injected = takeFault(form.success ? form.output.chat_id : '');
     if (injected && 'status' in injected) {
       if (injected.retryAfter !== undefined) c.header('Retry-After', String(injected.retryAfter));
       return c.json({ error: `injected fault ${injected.status}` }, injected.status as ContentfulStatusCode);
     }
-    const form = v.safeParse(SendForm, await c.req.parseBody());
     if (!form.success) return c.json({ error: `missing or invalid field(s): ${fieldsOf(form.issues)}` }, 400);
     const replyKeyboard = parseKeyboard(ReplyKeyboardSchema, form.output.reply_keyboard);
     const inlineKeyboard = parseKeyboard(InlineKeyboardSchema, form.output.inline_keyboard);
@@ -221,10 +224,10 @@ export function createGapSandbox(options: GapSandboxOptions): Hono {
   app.post('/_sandbox/faults', async (c) => {
     const body = v.safeParse(FaultBody, parseJson(await c.req.text()));
     if (!body.success) return c.json({ error: 'expected {status, count?, retryAfter?} or {timeoutMs, count?}' }, 400);
-    fault = { ...body.output, remaining: body.output.count };
+    faults.push({ ...body.output, remaining: body.output.count });
     return c.json(body.output);
   });
-  app.delete('/_sandbox/faults', (c) => { fault = null; return c.body(null, 204); });
+  app.delete('/_sandbox/faults', (c) => { faults = []; return c.body(null, 204); });
 
   app.get('/', (c) => c.html(GAP_CONSOLE_HTML));
   app.notFound((c) => c.json({ error: 'not found' }, 404));

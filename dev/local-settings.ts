@@ -16,6 +16,13 @@ export const localGap = {
   webhookSecret: 'local-webhook-secret',
 };
 
+/** Keys for personal data at rest, for local data only. */
+export const localPii = {
+  keys: JSON.stringify({ local1: 'AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=' }),
+  keyId: 'local1',
+  pepper: 'local-pepper-for-keyed-hashes',
+};
+
 /** The worker's environment, given the addresses of the parts it talks to. */
 export function workerVars(urls: { libsql: string; gsb: string; gap: string }): Record<string, string> {
   return {
@@ -26,6 +33,9 @@ export function workerVars(urls: { libsql: string; gsb: string; gap: string }): 
     GSB_USERNAME: localGsb.username,
     GSB_PASSWORD: localGsb.password,
     GSB_BASIC_AUTH: localGsb.basicAuth,
+    PII_KEYS: localPii.keys,
+    PII_KEY_ID: localPii.keyId,
+    PII_PEPPER: localPii.pepper,
     GAP_API_BASE: urls.gap,
     GAP_BOT_TOKEN: localGap.token,
     GAP_WEBHOOK_SECRET: localGap.webhookSecret,

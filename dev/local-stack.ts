@@ -15,6 +15,7 @@ import { localGap, localGsb, workerVars } from './local-settings.ts';
 import { applyMigrations } from './migrate.ts';
 
 export const HOST = '127.0.0.1';
+const SWEEP_EVERY_MS = 5_000;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 export interface StackOptions {
@@ -68,6 +69,11 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     worker.once('exit', (code) => {
       if (!stopped) void stop().then(() => options.onWorkerExit?.(code));
     });
+    // wrangler dev does not fire cron triggers; the stack ticks the sweep itself.
+    const ticker = setInterval(() => {
+      fetch(`${workerUrl}/cdn-cgi/handler/scheduled`).then((r) => r.body?.cancel(), () => {});
+    }, SWEEP_EVERY_MS);
+    stops.push(() => clearInterval(ticker));
 
     return { urls: { worker: workerUrl, libsql: libsql.url, gsb: gsb.url, gap: gap.url }, webhookUrl, stop };
   } catch (error) {
@@ -89,7 +95,11 @@ function startWorker(port: string, vars: Record<string, string>, options: StackO
     [worker.stderr, process.stderr],
   ] as const) {
     const lines = createInterface({ input: from });
-    if (options.showWorkerLog) lines.on('line', (line) => to.write(`${redactWebhookSecret(line)}\n`));
+    if (options.showWorkerLog) {
+      lines.on('line', (line) => {
+        if (!line.includes('/cdn-cgi/handler/scheduled')) to.write(`${redactWebhookSecret(line)}\n`);
+      });
+    }
   }
   return worker;
 }

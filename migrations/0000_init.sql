@@ -9,24 +9,31 @@ CREATE TABLE `conversations` (
 	PRIMARY KEY(`channel`, `chat_id`)
 );
 --> statement-breakpoint
+CREATE TABLE `dedupe_claims` (
+	`key` text PRIMARY KEY NOT NULL,
+	`token` text NOT NULL,
+	`expires_at` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `inbox` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`channel` text NOT NULL,
 	`chat_id` text NOT NULL,
-	`dedupe_key` text NOT NULL,
 	`payload` text NOT NULL,
 	`received_at` integer NOT NULL,
+	`status` text DEFAULT 'pending' NOT NULL,
 	`processed_at` integer,
 	`attempts` integer DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `inbox_dedupe_key_unique` ON `inbox` (`dedupe_key`);--> statement-breakpoint
-CREATE INDEX `inbox_pending` ON `inbox` (`channel`,`chat_id`,`processed_at`,`id`);--> statement-breakpoint
+CREATE INDEX `inbox_chat_status` ON `inbox` (`channel`,`chat_id`,`status`,`id`);--> statement-breakpoint
+CREATE INDEX `inbox_status_received` ON `inbox` (`status`,`received_at`);--> statement-breakpoint
 CREATE TABLE `outbox` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`channel` text NOT NULL,
 	`chat_id` text NOT NULL,
 	`body` text NOT NULL,
+	`kind` text DEFAULT 'reply' NOT NULL,
 	`status` text DEFAULT 'pending' NOT NULL,
 	`attempts` integer DEFAULT 0 NOT NULL,
 	`next_at` integer DEFAULT 0 NOT NULL,
@@ -35,4 +42,5 @@ CREATE TABLE `outbox` (
 	`sent_at` integer
 );
 --> statement-breakpoint
-CREATE INDEX `outbox_pending` ON `outbox` (`channel`,`chat_id`,`status`,`id`);
+CREATE INDEX `outbox_chat_status` ON `outbox` (`channel`,`chat_id`,`status`,`id`);--> statement-breakpoint
+CREATE INDEX `outbox_status_next` ON `outbox` (`status`,`next_at`);

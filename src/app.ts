@@ -6,23 +6,36 @@
 import { sql } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { EnvVars } from './channels/types.ts';
+import type { EnvVars, ParsedUpdate } from './channels/types.ts';
 import { channelsFor, depsFor } from './deps.ts';
 import { ChannelError, ConfigError } from './errors.ts';
 import { log, logError } from './log.ts';
 import { processChat } from './pipeline/process-chat.ts';
+import { sweep } from './pipeline/sweep.ts';
 import { claimEvent } from './store/inbox.ts';
-import { timingSafeEqual } from './timing-safe.ts';
+import type { InboundEvent } from './types.ts';
+import { timingSafeEqual } from './crypto/timing-safe.ts';
 
 export interface Runtime {
   /** Keeps `work` running after the response has been sent. */
   waitUntil(c: Context, work: Promise<void>): void;
 }
 
+/** One run of the scheduled sweep, for the entries' cron trigger or timer. */
+export async function runScheduled(env: EnvVars): Promise<void> {
+  try {
+    await sweep(await depsFor(env));
+  } catch (error) {
+    logError('sweep-failed', error);
+  }
+}
+
 type Env = { Bindings: EnvVars };
 
 /** Messengers send small updates; anything larger is refused before it is read. */
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
+/** How long an update id that is unique by itself (a button's callback id) stays claimed. */
+const UNIQUE_ID_CLAIM_MS = 7 * 24 * 60 * 60_000;
 
 export function createApp(runtime: Runtime): Hono<Env> {
   const app = new Hono<Env>();
@@ -30,8 +43,8 @@ export function createApp(runtime: Runtime): Hono<Env> {
   app.get('/healthz', (c) => c.json({ ok: true }));
 
   app.get('/readyz', async (c) => {
-    const deps = depsFor(c.env);
-    await deps.db.run(sql`select 1`);
+    const deps = await depsFor(c.env);
+    await deps.store.db.run(sql`select 1`);
     return c.json({ ok: true, channels: [...deps.channels.keys()] });
   });
 
@@ -45,19 +58,22 @@ export function createApp(runtime: Runtime): Hono<Env> {
       if (!channel || !(await timingSafeEqual(c.req.param('secret'), channel.webhookSecret))) {
         return c.json({ error: 'not found' }, 404);
       }
-      const deps = depsFor(c.env);
+      const deps = await depsFor(c.env);
       // Decoded by hand: workerd warns when .text() reads a form body.
       const text = new TextDecoder().decode(await c.req.arrayBuffer());
       const body = { contentType: c.req.header('content-type') ?? '', text };
-      let event: ReturnType<typeof channel.parse>;
+      let parsed: ParsedUpdate;
       try {
-        event = channel.parse(body, deps.now());
+        parsed = channel.parse(body, deps.now());
       } catch (error) {
         if (!(error instanceof ChannelError)) throw error;
         log('webhook', { channel: channel.id, outcome: 'malformed', ms: Date.now() - started });
         return c.json({ error: error.reason }, 400);
       }
-      const id = await claimEvent(deps.db, event);
+      const { dedupe } = parsed;
+      const event: InboundEvent = { ...parsed.event, dedupeKey: await deps.hash(`${channel.id}\n${dedupe.basis}`) };
+      const claim = { key: event.dedupeKey, expiresAt: event.receivedAt + (dedupe.windowMs ?? UNIQUE_ID_CLAIM_MS) };
+      const id = await claimEvent(deps.store, event, claim, deps.now());
       if (id !== null) {
         const chat = { channel: event.channel, chatId: event.chatId };
         runtime.waitUntil(

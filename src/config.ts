@@ -1,6 +1,7 @@
 /**
- * The settings every request needs (the database and the bus), read from the environment and
- * checked with Valibot. A missing one fails with its name, never with a stack trace.
+ * The settings every request needs (the database, the bus, the keys for personal data), read
+ * from the environment and checked with Valibot. A missing one fails with its name, never with a
+ * stack trace or its value.
  */
 import * as v from 'valibot';
 import type { EnvVars } from './channels/types.ts';
@@ -9,6 +10,13 @@ import type { GsbSettings } from './upstream/pgsb-client.ts';
 
 const Required = v.pipe(v.string(), v.minLength(1));
 const Url = v.pipe(v.string(), v.url());
+/** `{"<key id>": "<base64 of 32 bytes>", ...}` */
+const KeyMap = v.pipe(
+  v.string(),
+  v.parseJson(),
+  v.record(v.pipe(v.string(), v.regex(/^[\w-]{1,32}$/)), v.pipe(v.string(), v.base64())),
+  v.check((keys) => Object.keys(keys).length > 0),
+);
 
 const Env = v.object({
   LIBSQL_URL: Url,
@@ -19,11 +27,15 @@ const Env = v.object({
   GSB_USERNAME: Required,
   GSB_PASSWORD: Required,
   GSB_BASIC_AUTH: v.pipe(Required, v.includes(':')),
+  PII_KEYS: KeyMap,
+  PII_KEY_ID: Required,
+  PII_PEPPER: v.pipe(v.string(), v.minLength(16)),
 });
 
 export interface Config {
   db: { url: string; authToken?: string };
   gsb: GsbSettings;
+  pii: { keys: Record<string, string>; keyId: string; pepper: string };
 }
 
 /** @throws ConfigError naming every variable that is missing or malformed */
@@ -34,6 +46,7 @@ export function readConfig(env: EnvVars): Config {
     throw new ConfigError([...new Set(names)]);
   }
   const e = parsed.output;
+  if (!(e.PII_KEY_ID in e.PII_KEYS)) throw new ConfigError(['PII_KEY_ID']);
   return {
     db: { url: e.LIBSQL_URL, authToken: e.LIBSQL_AUTH_TOKEN || undefined },
     gsb: {
@@ -44,5 +57,6 @@ export function readConfig(env: EnvVars): Config {
       password: e.GSB_PASSWORD,
       basicAuth: e.GSB_BASIC_AUTH,
     },
+    pii: { keys: e.PII_KEYS, keyId: e.PII_KEY_ID, pepper: e.PII_PEPPER },
   };
 }

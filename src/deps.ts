@@ -6,13 +6,17 @@
 import { channelFactories } from './channels/registry.ts';
 import type { Channel, EnvVars } from './channels/types.ts';
 import { readConfig } from './config.ts';
+import { createKeyedHash, type KeyedHash } from './crypto/keyed-hash.ts';
+import { createSealer } from './crypto/seal.ts';
 import { type Catalogue, catalogue } from './services/catalogue.ts';
-import { type Db, openDb } from './store/db.ts';
+import { openDb, type Store } from './store/db.ts';
 import type { UpstreamClient } from './upstream/client.ts';
 import { PgsbClient } from './upstream/pgsb-client.ts';
 
 export interface Deps {
-  db: Db;
+  store: Store;
+  /** Keyed with PII_PEPPER: for dedupe keys and lookups. */
+  hash: KeyedHash;
   upstream: UpstreamClient;
   channels: ReadonlyMap<string, Channel>;
   catalogue: Catalogue;
@@ -23,7 +27,7 @@ export interface Deps {
 const boundFetch: typeof fetch = (input, init) => fetch(input, init);
 
 const channelCache = new WeakMap<EnvVars, ReadonlyMap<string, Channel>>();
-const depsCache = new WeakMap<EnvVars, Deps>();
+const depsCache = new WeakMap<EnvVars, Promise<Deps>>();
 
 /** The messengers that are on (their token set). Needs no other setting. */
 export function channelsFor(env: EnvVars): ReadonlyMap<string, Channel> {
@@ -41,18 +45,28 @@ export function channelsFor(env: EnvVars): ReadonlyMap<string, Channel> {
 }
 
 /** @throws ConfigError when a required setting is missing */
-export function depsFor(env: EnvVars): Deps {
+export function depsFor(env: EnvVars): Promise<Deps> {
   let deps = depsCache.get(env);
   if (!deps) {
-    const config = readConfig(env);
-    deps = {
-      db: openDb(config.db.url, config.db.authToken),
-      upstream: new PgsbClient(config.gsb, { fetcher: boundFetch }),
-      channels: channelsFor(env),
-      catalogue,
-      now: Date.now,
-    };
+    deps = buildDeps(env);
     depsCache.set(env, deps);
+    // A failed build is not cached: the next request reads the environment again.
+    deps.catch(() => depsCache.delete(env));
   }
   return deps;
+}
+
+async function buildDeps(env: EnvVars): Promise<Deps> {
+  const config = readConfig(env);
+  return {
+    store: {
+      db: openDb(config.db.url, config.db.authToken),
+      sealer: await createSealer(config.pii.keys, config.pii.keyId),
+    },
+    hash: await createKeyedHash(config.pii.pepper),
+    upstream: new PgsbClient(config.gsb, { fetcher: boundFetch }),
+    channels: channelsFor(env),
+    catalogue,
+    now: Date.now,
+  };
 }

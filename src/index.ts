@@ -1,6 +1,12 @@
-/** The Cloudflare Workers entry: wires the app to the Workers runtime. */
-import { createApp } from './app.ts';
+/** The Cloudflare Workers entry: wires the app and the sweep to the Workers runtime. */
+import type { EnvVars } from './channels/types.ts';
+import { createApp, runScheduled } from './app.ts';
 
 const app = createApp({ waitUntil: (c, work) => c.executionCtx.waitUntil(work) });
 
-export default app;
+export default {
+  fetch: app.fetch,
+  scheduled(_controller: unknown, env: EnvVars, ctx: { waitUntil(work: Promise<unknown>): void }) {
+    ctx.waitUntil(runScheduled(env));
+  },
+};

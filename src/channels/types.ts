@@ -10,6 +10,19 @@ export interface WebhookBody {
   text: string;
 }
 
+/** What makes an update the same as another: the inbox keeps a keyed hash of `basis`. */
+export interface Dedupe {
+  basis: string;
+  /** How long a copy counts as a redelivery, from the first; null when the basis is a unique id. */
+  windowMs: number | null;
+}
+
+/** A webhook body, validated and normalised; the dedupe key is derived from `dedupe` by the inbox. */
+export interface ParsedUpdate {
+  event: Omit<InboundEvent, 'dedupeKey'>;
+  dedupe: Dedupe;
+}
+
 export type SendResult =
   | { ok: true; remoteId: string | null }
   | { ok: false; status: number | null; retryable: boolean; retryAfterMs: number | null };
@@ -20,7 +33,7 @@ export interface Channel {
   /** The secret path segment of this messenger's webhook URL. */
   readonly webhookSecret: string;
   /** Validates and normalises one webhook body; throws ChannelError when it is malformed. */
-  parse(body: WebhookBody, receivedAt: number): InboundEvent;
+  parse(body: WebhookBody, receivedAt: number): ParsedUpdate;
   /** Renders a reply for this messenger and sends it. */
   send(chatId: string, reply: Reply): Promise<SendResult>;
 }

@@ -1,31 +1,57 @@
 /**
- * Sends a chat's queued replies in order. A reply the messenger accepted is never sent again;
- * one that failed waits (with backoff) and holds back the replies behind it, so order is kept.
+ * Sends a chat's queued replies in order. A reply the messenger accepted is never sent again; a
+ * failed one is retried with backoff (at once for a short wait, else by the scheduled sweep) and
+ * holds back the replies behind it, so order is kept. After MAX_SEND_ATTEMPTS, or a refusal that
+ * retrying cannot mend, it is set aside and the citizen gets an apology.
  */
 import { backoffDelay } from '../backoff.ts';
+import type { Channel } from '../channels/types.ts';
 import type { Deps } from '../deps.ts';
+import { fa } from '../i18n/fa.ts';
 import { log } from '../log.ts';
 import type { ChatKey } from '../store/db.ts';
-import { dueReplies, markAttempt, markSent } from '../store/outbox.ts';
+import { deadLetterReply, dueReplies, markRetry, markSent, type QueuedReply } from '../store/outbox.ts';
 
-/** After this many failed attempts a reply is set aside. */
 export const MAX_SEND_ATTEMPTS = 8;
-const SEND_BACKOFF = { baseMs: 1_000, capMs: 60_000 };
+const SEND_BACKOFF = { baseMs: 1_000, capMs: 5 * 60_000 };
+/** A wait this short is spent here, holding the chat, rather than left to the next sweep. */
+const WAIT_IN_PLACE_MS = 5_000;
 
 export async function deliverReplies(deps: Deps, chat: ChatKey): Promise<void> {
   const channel = deps.channels.get(chat.channel);
   if (!channel) return; // switched off: the replies wait in the outbox
-  for (const queued of await dueReplies(deps.db, chat, deps.now())) {
+  // A reply set aside queues an apology behind the others: read the queue again to send it too.
+  for (let again = true; again; ) {
+    again = false;
+    for (const queued of await dueReplies(deps.store, chat, deps.now())) {
+      const outcome = await deliverOne(deps, channel, chat, queued);
+      if (outcome === 'waiting') return;
+      again ||= outcome === 'set-aside';
+    }
+  }
+}
+
+async function deliverOne(
+  deps: Deps,
+  channel: Channel,
+  chat: ChatKey,
+  queued: QueuedReply,
+): Promise<'sent' | 'set-aside' | 'waiting'> {
+  for (let attempts = queued.attempts + 1; ; attempts++) {
     const result = await channel.send(chat.chatId, queued.reply);
     if (result.ok) {
-      await markSent(deps.db, queued.id, result.remoteId, deps.now());
-      continue;
+      await markSent(deps.store, queued.id, result.remoteId, deps.now());
+      return 'sent';
     }
-    const attempts = queued.attempts + 1;
     const giveUp = !result.retryable || attempts >= MAX_SEND_ATTEMPTS;
-    const wait = result.retryAfterMs ?? backoffDelay(attempts, SEND_BACKOFF);
-    await markAttempt(deps.db, queued.id, attempts, giveUp ? null : deps.now() + wait);
     log('send-failed', { channel: chat.channel, status: result.status, attempts, gaveUp: giveUp });
-    if (!giveUp) return;
+    if (giveUp) {
+      await deadLetterReply(deps.store, chat, queued, { attempts, apology: { text: fa.apology }, now: deps.now() });
+      return 'set-aside';
+    }
+    const wait = result.retryAfterMs ?? backoffDelay(attempts, SEND_BACKOFF);
+    await markRetry(deps.store, queued.id, attempts, deps.now() + wait);
+    if (wait > WAIT_IN_PLACE_MS) return 'waiting';
+    await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }

@@ -4,12 +4,13 @@
  * consumed, in one batch. The dependent statements carry the compare-and-set's condition
  * themselves, because a batch runs on after an UPDATE that matched no row.
  */
-import { and, eq, exists, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import type { ConversationState } from '../conversation/state.ts';
 import type { Reply } from '../types.ts';
-import type { ChatKey, Db } from './db.ts';
-import { pendingEventsQuery, type StoredEvent, toStoredEvents } from './inbox.ts';
-import { conversations, inbox, outbox } from './schema.ts';
+import { type ChatKey, type Store, sealContext } from './db.ts';
+import type { PendingEvent } from './inbox.ts';
+import { queueReply } from './outbox.ts';
+import { conversations, inbox } from './schema.ts';
 
 /** Longer than the longest step (an upstream call may take about 20 s). */
 export const LEASE_TTL_MS = 30_000;
@@ -17,18 +18,22 @@ export const LEASE_TTL_MS = 30_000;
 export interface HeldChat {
   state: ConversationState | null;
   version: number;
-  pending: StoredEvent[];
+  /** Oldest first. The first one's `attempts` counts this attempt too. */
+  pending: PendingEvent[];
 }
 
 const isChat = (chat: ChatKey) => and(eq(conversations.channel, chat.channel), eq(conversations.chatId, chat.chatId));
+const isPending = (chat: ChatKey) =>
+  and(eq(inbox.channel, chat.channel), eq(inbox.chatId, chat.chatId), eq(inbox.status, 'pending'));
 
 /**
- * Takes the chat's lease (creating the row on first contact) and reads its state and pending
- * events, in one round trip.
+ * Takes the chat's lease (creating the row on first contact), counts an attempt on the oldest
+ * pending event, and reads the state and the pending events, in one round trip.
  * @returns null when another processor holds a lease that has not expired.
  */
-export async function acquireChat(db: Db, chat: ChatKey, owner: string, now: number): Promise<HeldChat | null> {
-  const [leased, pending] = await db.batch([
+export async function acquireChat(store: Store, chat: ChatKey, owner: string, now: number): Promise<HeldChat | null> {
+  const { db } = store;
+  const [leased, , pending] = await db.batch([
     db
       .insert(conversations)
       .values({ ...chat, leaseOwner: owner, leaseUntil: now + LEASE_TTL_MS })
@@ -38,15 +43,19 @@ export async function acquireChat(db: Db, chat: ChatKey, owner: string, now: num
         setWhere: lt(conversations.leaseUntil, now),
       })
       .returning({ state: conversations.state, version: conversations.version }),
-    pendingEventsQuery(db, chat),
+    db.run(sql`update inbox set attempts = attempts + 1
+      where id = (select min(id) from inbox where ${isPending(chat)})
+        and exists (select 1 from conversations where ${isChat(chat)} and lease_owner = ${owner})`),
+    db
+      .select({ id: inbox.id, attempts: inbox.attempts, sealed: inbox.payload })
+      .from(inbox)
+      .where(isPending(chat))
+      .orderBy(asc(inbox.id)),
   ]);
   const row = leased[0];
   if (!row) return null;
-  return {
-    state: row.state ? (JSON.parse(row.state) as ConversationState) : null,
-    version: row.version,
-    pending: toStoredEvents(pending),
-  };
+  const state = row.state ? await store.sealer.open(row.state, sealContext('conversations', chat)) : null;
+  return { state: state ? (JSON.parse(state) as ConversationState) : null, version: row.version, pending };
 }
 
 export interface Step {
@@ -64,24 +73,27 @@ export interface Step {
  * Saves the new state, queues its replies and marks the event processed, all or nothing.
  * @returns false when the lease was lost or the version moved (nothing was written).
  */
-export async function commitStep(db: Db, step: Step): Promise<boolean> {
+export async function commitStep(store: Store, step: Step): Promise<boolean> {
+  const { db, sealer } = store;
   const { chat, owner, version, now } = step;
   const saved = and(isChat(chat), eq(conversations.version, version + 1), eq(conversations.leaseOwner, owner));
-  const ifSaved = db.select({ one: sql`1` }).from(conversations).where(saved);
+  const ifSaved = sql`exists (select 1 from conversations where ${saved})`;
+  const state = await sealer.seal(JSON.stringify(step.state), sealContext('conversations', chat));
+  const replies = await Promise.all(
+    step.replies.map((reply) => sealer.seal(JSON.stringify(reply), sealContext('outbox', chat))),
+  );
 
   const [updated] = await db.batch([
     db
       .update(conversations)
-      .set({ state: JSON.stringify(step.state), version: version + 1, updatedAt: now })
+      .set({ state, version: version + 1, updatedAt: now })
       .where(and(isChat(chat), eq(conversations.version, version), eq(conversations.leaseOwner, owner)))
       .returning({ version: conversations.version }),
-    db.update(inbox).set({ processedAt: now }).where(and(eq(inbox.id, step.eventId), exists(ifSaved))),
-    // drizzle's insert-select wants every column, so this one conditional insert is written out.
-    ...step.replies.map((reply) =>
-      db.run(sql`insert into outbox (channel, chat_id, body, created_at)
-        select ${chat.channel}, ${chat.chatId}, ${JSON.stringify(reply)}, ${now}
-        from conversations where ${saved}`),
-    ),
+    db
+      .update(inbox)
+      .set({ status: 'done', processedAt: now })
+      .where(and(eq(inbox.id, step.eventId), ifSaved)),
+    ...replies.map((body) => queueReply(db, chat, { body, kind: 'reply', now, when: ifSaved })),
   ]);
   return updated.length === 1;
 }
@@ -91,17 +103,13 @@ export async function commitStep(db: Db, step: Step): Promise<boolean> {
  * the lease held and left them to this processor).
  * @returns whether the chat has pending events.
  */
-export async function releaseChat(db: Db, chat: ChatKey, owner: string): Promise<boolean> {
+export async function releaseChat({ db }: Store, chat: ChatKey, owner: string): Promise<boolean> {
   const [, pending] = await db.batch([
     db
       .update(conversations)
       .set({ leaseOwner: null, leaseUntil: 0 })
       .where(and(isChat(chat), eq(conversations.leaseOwner, owner))),
-    db
-      .select({ id: inbox.id })
-      .from(inbox)
-      .where(and(eq(inbox.channel, chat.channel), eq(inbox.chatId, chat.chatId), sql`${inbox.processedAt} is null`))
-      .limit(1),
+    db.select({ id: inbox.id }).from(inbox).where(isPending(chat)).limit(1),
   ]);
   return pending.length > 0;
 }

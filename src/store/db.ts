@@ -4,6 +4,7 @@
  */
 import { createClient } from '@libsql/client/web';
 import { drizzle } from 'drizzle-orm/libsql/web';
+import type { Sealer } from '../crypto/seal.ts';
 import * as schema from './schema.ts';
 
 export function openDb(url: string, authToken?: string) {
@@ -16,4 +17,15 @@ export type Db = ReturnType<typeof openDb>;
 export interface ChatKey {
   channel: string;
   chatId: string;
+}
+
+/** The database and the sealer every stored payload goes through. */
+export interface Store {
+  db: Db;
+  sealer: Sealer;
+}
+
+/** The sealing context of a chat's rows in a table: a sealed value opens only where it was sealed. */
+export function sealContext(table: string, chat: ChatKey): string {
+  return `${table}:${chat.channel}:${chat.chatId}`;
 }

@@ -1,42 +1,62 @@
-/** The inbox: updates are claimed here, once each, before the webhook is answered. */
-import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { InboundEvent } from '../types.ts';
-import type { ChatKey, Db } from './db.ts';
-import { inbox } from './schema.ts';
+/**
+ * The inbox: each update is claimed by its dedupe key and stored, sealed, in one round trip
+ * before the webhook is answered; a redelivery within the claim's window is a no-op.
+ */
+import { eq, sql } from 'drizzle-orm';
+import type { InboundEvent, Reply } from '../types.ts';
+import { type ChatKey, type Store, sealContext } from './db.ts';
+import { queueReply, sealReply } from './outbox.ts';
+import { dedupeClaims, inbox } from './schema.ts';
 
-export interface StoredEvent {
+/** A pending event as read back: sealed until the processor opens it. */
+export interface PendingEvent {
   id: number;
-  event: InboundEvent;
+  attempts: number;
+  sealed: string;
+}
+
+export interface Claim {
+  /** The keyed hash of the update's dedupe basis. */
+  key: string;
+  expiresAt: number;
 }
 
 /**
- * Claims the event's dedupe key and stores the event in one statement.
- * @returns the new inbox id, or null when the key was already claimed (a redelivery).
+ * Claims the dedupe key (unless a live claim holds it) and stores the event only if this claim
+ * won, in one batch.
+ * @returns the new inbox id, or null for a redelivery.
  */
-export async function claimEvent(db: Db, event: InboundEvent): Promise<number | null> {
-  const rows = await db
-    .insert(inbox)
-    .values({
-      channel: event.channel,
-      chatId: event.chatId,
-      dedupeKey: event.dedupeKey,
-      payload: JSON.stringify(event),
-      receivedAt: event.receivedAt,
-    })
-    .onConflictDoNothing({ target: inbox.dedupeKey })
-    .returning({ id: inbox.id });
-  return rows[0]?.id ?? null;
+export async function claimEvent({ db, sealer }: Store, event: InboundEvent, claim: Claim, now: number) {
+  const chat = { channel: event.channel, chatId: event.chatId };
+  const token = crypto.randomUUID();
+  const payload = await sealer.seal(JSON.stringify(event), sealContext('inbox', chat));
+  const [, stored] = await db.batch([
+    db
+      .insert(dedupeClaims)
+      .values({ key: claim.key, token, expiresAt: claim.expiresAt })
+      .onConflictDoUpdate({
+        target: dedupeClaims.key,
+        set: { token, expiresAt: claim.expiresAt },
+        setWhere: sql`${dedupeClaims.expiresAt} <= ${now}`,
+      }),
+    db.all<{ id: number }>(sql`insert into inbox (channel, chat_id, payload, received_at)
+      select ${chat.channel}, ${chat.chatId}, ${payload}, ${event.receivedAt}
+      where exists (select 1 from dedupe_claims where key = ${claim.key} and token = ${token})
+      returning id`),
+  ]);
+  return stored[0]?.id ?? null;
 }
 
-/** The chat's unprocessed events, oldest first (a query, to run alone or inside a batch). */
-export function pendingEventsQuery(db: Db, chat: ChatKey) {
-  return db
-    .select({ id: inbox.id, payload: inbox.payload })
-    .from(inbox)
-    .where(and(eq(inbox.channel, chat.channel), eq(inbox.chatId, chat.chatId), isNull(inbox.processedAt)))
-    .orderBy(asc(inbox.id));
+export async function openEvent({ sealer }: Store, chat: ChatKey, pending: PendingEvent): Promise<InboundEvent> {
+  return JSON.parse(await sealer.open(pending.sealed, sealContext('inbox', chat))) as InboundEvent;
 }
 
-export function toStoredEvents(rows: readonly { id: number; payload: string }[]): StoredEvent[] {
-  return rows.map((row) => ({ id: row.id, event: JSON.parse(row.payload) as InboundEvent }));
+/** Sets an event aside for good (it failed every attempt) and queues the apology, together. */
+export async function deadLetterEvent(store: Store, chat: ChatKey, eventId: number, apology: Reply, now: number) {
+  const { db } = store;
+  const body = await sealReply(store, chat, apology);
+  await db.batch([
+    db.update(inbox).set({ status: 'dead', processedAt: now }).where(eq(inbox.id, eventId)),
+    queueReply(db, chat, { body, kind: 'apology', now }),
+  ]);
 }

@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { type Backoff, backoffDelay, retryAfterMs } from '../backoff.ts';
+import { utf8ToBase64 } from '../crypto/base64.ts';
 import { UpstreamError } from '../errors.ts';
 import type { UpstreamCall, UpstreamOutcome } from '../types.ts';
 import type { UpstreamClient } from './client.ts';
@@ -82,7 +83,7 @@ export class PgsbClient implements UpstreamClient {
         method: 'POST',
         headers: {
           authorization: `Bearer ${await this.accessToken(call.service)}`,
-          basicAuthorization: `Basic ${base64(this.settings.basicAuth)}`,
+          basicAuthorization: `Basic ${utf8ToBase64(this.settings.basicAuth)}`,
           pid: call.pid,
           'content-type': 'application/json',
           'x-request-id': crypto.randomUUID(),
@@ -119,7 +120,7 @@ export class PgsbClient implements UpstreamClient {
     const response = await this.fetcher(`${baseUrl}/oauth/token`, {
       method: 'POST',
       headers: {
-        authorization: `Basic ${base64(`${clientId}:${clientSecret}`)}`,
+        authorization: `Basic ${utf8ToBase64(`${clientId}:${clientSecret}`)}`,
         'content-type': 'application/x-www-form-urlencoded',
       },
       body: new URLSearchParams({ grant_type: 'password', username, password }),
@@ -137,8 +138,4 @@ export class PgsbClient implements UpstreamClient {
     };
     return this.token.value;
   }
-}
-
-function base64(text: string): string {
-  return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
 }

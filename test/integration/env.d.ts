@@ -1,6 +1,7 @@
 // The bindings the integration project gives the worker (see vitest.config.ts).
 declare namespace Cloudflare {
   interface Env {
+    [name: string]: unknown;
     LIBSQL_URL: string;
     GSB_BASE_URL: string;
     GAP_API_BASE: string;

@@ -8,6 +8,8 @@ export interface SentMessage {
   data: string;
   reply_keyboard: { keyboard: Record<string, string>[][] } | null;
   inline_keyboard: { text: string; cb_data: string }[][] | null;
+  /** When the sandbox received it (ISO 8601). */
+  time: string;
 }
 
 /** A chat id of its own for each test: the database and the sandbox are shared by every test. */

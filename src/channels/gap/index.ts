@@ -9,12 +9,13 @@ const Env = v.object({
   GAP_API_BASE: v.optional(v.pipe(v.string(), v.url()), 'https://api.gap.im'),
   GAP_BOT_TOKEN: v.optional(v.string(), ''),
   GAP_WEBHOOK_SECRET: v.optional(v.string(), ''),
+  GAP_DEDUPE_WINDOW_S: v.optional(v.pipe(v.string(), v.toNumber(), v.minValue(0)), '10'),
 });
 
 export const gap: ChannelFactory = (env, fetcher) => {
   const parsed = v.safeParse(Env, env);
-  if (!parsed.success) throw new ConfigError(['GAP_API_BASE']);
-  const { GAP_API_BASE, GAP_BOT_TOKEN, GAP_WEBHOOK_SECRET } = parsed.output;
+  if (!parsed.success) throw new ConfigError(parsed.issues.map((issue) => String(issue.path?.[0]?.key)));
+  const { GAP_API_BASE, GAP_BOT_TOKEN, GAP_WEBHOOK_SECRET, GAP_DEDUPE_WINDOW_S } = parsed.output;
   if (!GAP_BOT_TOKEN) return null;
   if (!GAP_WEBHOOK_SECRET) throw new ConfigError(['GAP_WEBHOOK_SECRET']);
   const settings: GapSettings = {
@@ -25,7 +26,7 @@ export const gap: ChannelFactory = (env, fetcher) => {
   return {
     id: 'gap',
     webhookSecret: settings.webhookSecret,
-    parse: parseGapUpdate,
+    parse: (body, receivedAt) => parseGapUpdate(body, receivedAt, GAP_DEDUPE_WINDOW_S * 1000),
     send: (chatId, reply) => sendGapMessage(settings, fetcher, chatId, reply),
   };
 };

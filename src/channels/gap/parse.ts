@@ -4,8 +4,7 @@
  */
 import * as v from 'valibot';
 import { ChannelError } from '../../errors.ts';
-import type { InboundEvent } from '../../types.ts';
-import type { WebhookBody } from '../types.ts';
+import type { ParsedUpdate, WebhookBody } from '../types.ts';
 
 const CHANNEL = 'gap';
 /** Longer texts are not something a citizen types into a form; refusing them keeps the inbox small. */
@@ -26,7 +25,10 @@ const From = v.object({ id: Scalar });
 const TriggerButton = v.object({ data: Scalar, callback_id: v.pipe(v.string(), v.minLength(1), v.maxLength(128)) });
 const Text = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_TEXT));
 
-export function parseGapUpdate(body: WebhookBody, receivedAt: number): InboundEvent {
+/**
+ * @param windowMs how long a copy of an update without an id of its own counts as a redelivery
+ */
+export function parseGapUpdate(body: WebhookBody, receivedAt: number, windowMs: number): ParsedUpdate {
   const update = check(Update, readFields(body));
   const base = {
     channel: CHANNEL,
@@ -36,28 +38,28 @@ export function parseGapUpdate(body: WebhookBody, receivedAt: number): InboundEv
     button: null,
     receivedAt,
   };
+  // Gap's updates carry no id, but for button presses: the same chat, type and data within the
+  // window is taken for a redelivery of the same update.
+  const sameContent = { basis: [update.chat_id, update.type, contentOf(update.data)].join('\n'), windowMs };
   switch (update.type) {
     case 'text':
-      return { ...base, kind: 'text', text: check(Text, update.data, 'data'), dedupeKey: uniqueKey() };
+      return { event: { ...base, kind: 'text', text: check(Text, update.data, 'data') }, dedupe: sameContent };
     case 'triggerButton': {
       const pressed = check(TriggerButton, embedded(update.data), 'data');
       return {
-        ...base,
-        kind: 'button',
-        button: { callbackId: pressed.callback_id, value: pressed.data },
-        dedupeKey: `${CHANNEL}:callback:${pressed.callback_id}`,
+        event: { ...base, kind: 'button', button: { callbackId: pressed.callback_id, value: pressed.data } },
+        dedupe: { basis: `callback\n${pressed.callback_id}`, windowMs: null },
       };
     }
     case 'join':
-      return { ...base, kind: 'join', dedupeKey: uniqueKey() };
+      return { event: { ...base, kind: 'join' }, dedupe: sameContent };
     default:
-      return { ...base, kind: 'other', dedupeKey: uniqueKey() };
+      return { event: { ...base, kind: 'other' }, dedupe: sameContent };
   }
 }
 
-/** Gap text updates carry no id of their own, so each delivery is taken as a new update. */
-function uniqueKey(): string {
-  return `${CHANNEL}:${crypto.randomUUID()}`;
+function contentOf(data: string | Record<string, unknown> | undefined): string {
+  return typeof data === 'string' ? data : JSON.stringify(data ?? null);
 }
 
 function readFields(body: WebhookBody): unknown {

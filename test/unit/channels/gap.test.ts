@@ -8,10 +8,12 @@ const form = (fields: Record<string, string>) => ({
   text: new URLSearchParams(fields).toString(),
 });
 const from = JSON.stringify({ id: 4455, name: 'Ali', user: 'ali_r' });
+const WINDOW_MS = 10_000;
+const parse = (body: { contentType: string; text: string }) => parseGapUpdate(body, 1000, WINDOW_MS);
 
 describe('the Gap adapter', () => {
-  it('normalises a form-encoded text update', () => {
-    const event = parseGapUpdate(form({ chat_id: '38769282', type: 'text', data: 'سلام', from }), 1000);
+  it('normalises a form-encoded text update, to be deduplicated by its content within the window', () => {
+    const { event, dedupe } = parse(form({ chat_id: '38769282', type: 'text', data: 'سلام', from }));
     expect(event).toMatchObject({
       channel: 'gap',
       chatId: '38769282',
@@ -21,24 +23,24 @@ describe('the Gap adapter', () => {
       button: null,
       receivedAt: 1000,
     });
-    expect(event.dedupeKey).toMatch(/^gap:/);
+    expect(dedupe).toEqual({ basis: '38769282\ntext\nسلام', windowMs: WINDOW_MS });
   });
 
   it('accepts the same update as JSON, with a numeric chat id', () => {
     const body = { contentType: 'application/json', text: JSON.stringify({ chat_id: 38769282, type: 'text', data: 'منو' }) };
-    expect(parseGapUpdate(body, 1)).toMatchObject({ chatId: '38769282', kind: 'text', text: 'منو', userId: null });
+    expect(parse(body).event).toMatchObject({ chatId: '38769282', kind: 'text', text: 'منو', userId: null });
   });
 
-  it('keys an inline button press by its callback id', () => {
+  it('keys an inline button press by its callback id, with no window', () => {
     const data = JSON.stringify({ data: 'confirm:123', message_id: 97, callback_id: 'N7YcI5rAlX2sEFmh' });
-    const event = parseGapUpdate(form({ chat_id: '1', type: 'triggerButton', data, from }), 1);
+    const { event, dedupe } = parse(form({ chat_id: '1', type: 'triggerButton', data, from }));
     expect(event).toMatchObject({ kind: 'button', button: { callbackId: 'N7YcI5rAlX2sEFmh', value: 'confirm:123' } });
-    expect(event.dedupeKey).toBe('gap:callback:N7YcI5rAlX2sEFmh');
+    expect(dedupe).toEqual({ basis: 'callback\nN7YcI5rAlX2sEFmh', windowMs: null });
   });
 
   it('takes join and unknown types as their own kinds', () => {
-    expect(parseGapUpdate(form({ chat_id: '1', type: 'join', from }), 1).kind).toBe('join');
-    expect(parseGapUpdate(form({ chat_id: '1', type: 'image', data: '{}' }), 1).kind).toBe('other');
+    expect(parse(form({ chat_id: '1', type: 'join', from })).event.kind).toBe('join');
+    expect(parse(form({ chat_id: '1', type: 'image', data: '{}' })).event.kind).toBe('other');
   });
 
   it.each([
@@ -49,7 +51,7 @@ describe('the Gap adapter', () => {
     ['a JSON body that is not JSON', { contentType: 'application/json', text: '{"chat_id":' }],
     ['a JSON array', { contentType: 'application/json', text: '[]' }],
   ])('refuses %s with a ChannelError', (_name, body) => {
-    expect(() => parseGapUpdate(body, 1)).toThrow(ChannelError);
+    expect(() => parse(body)).toThrow(ChannelError);
   });
 
   it('renders the menu as a reply keyboard that stays, and choices as inline buttons', () => {

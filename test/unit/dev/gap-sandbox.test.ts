@@ -130,6 +130,14 @@ describe('Gap sandbox: faults', () => {
     expect(await messages(app, 'chat_id=1001')).toHaveLength(2);
   });
 
+  it('limits a fault with chat_id to that chat', async () => {
+    const app = createGapSandbox({ token: TOKEN });
+    await postJson(app, '/_sandbox/faults', { status: 500, count: 1, chat_id: '2002' });
+    expect((await send(app, { chat_id: '1001', type: 'text', data: 'x' })).status).toBe(200);
+    expect((await send(app, { chat_id: '2002', type: 'text', data: 'x' })).status).toBe(500);
+    expect((await send(app, { chat_id: '2002', type: 'text', data: 'x' })).status).toBe(200);
+  });
+
   it('refuses a fault body with neither status nor timeoutMs', async () => {
     const app = createGapSandbox({ token: TOKEN });
     expect((await postJson(app, '/_sandbox/faults', { count: 1 })).status).toBe(400);

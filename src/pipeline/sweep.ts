@@ -1,0 +1,38 @@
+/**
+ * The scheduled sweep (a cron trigger on Workers, a timer on Node and Deno): finishes events and
+ * replies left behind (a crash after the webhook's answer, a reply waiting out a backoff), purges
+ * what is past its retention, and logs the counts an operator watches.
+ */
+import type { Deps } from '../deps.ts';
+import { log, logError } from '../log.ts';
+import { backlog, chatsWithWork, purgeExpired } from '../store/maintenance.ts';
+import { processChat } from './process-chat.ts';
+
+/** An event younger than this is still its webhook's to process. */
+const STALE_AFTER_MS = 2_000;
+/** Chats per run, and how many are processed at once. */
+const CHATS_PER_RUN = 200;
+const CONCURRENCY = 4;
+
+export async function sweep(deps: Deps): Promise<void> {
+  const started = deps.now();
+  const chats = await chatsWithWork(deps.store, started - STALE_AFTER_MS, started, CHATS_PER_RUN);
+  let next = 0;
+  const worker = async () => {
+    while (next < chats.length) {
+      const chat = chats[next++];
+      if (chat) await processChat(deps, chat).catch((error) => logError('process-failed', error, { channel: chat.channel }));
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const purged = await purgeExpired(deps.store, deps.now());
+  const counts = await backlog(deps.store, deps.now());
+  log('sweep', {
+    chats: chats.length,
+    ...counts,
+    purgedEvents: purged.events,
+    purgedReplies: purged.replies,
+    purgedClaims: purged.claims,
+    ms: deps.now() - started,
+  });
+}

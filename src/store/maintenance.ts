@@ -1,0 +1,110 @@
+/** What the scheduled sweep asks of the store: chats with work left, retention, and counts. */
+import { and, count, eq, inArray, lte, min, sql } from 'drizzle-orm';
+import type { ChatKey, Store } from './db.ts';
+import { dedupeClaims, inbox, outbox } from './schema.ts';
+
+/** Processed events and sent replies are kept this long (sealed), for tracing a complaint. */
+export const RETENTION_MS = 7 * 24 * 60 * 60_000;
+/** Dead letters wait this long for an operator's replay. */
+export const DEAD_LETTER_RETENTION_MS = 30 * 24 * 60 * 60_000;
+
+/**
+ * Chats with a pending event received before `staleBefore` (its webhook's own processing should
+ * have taken it by then) or a reply that is due.
+ */
+export async function chatsWithWork({ db }: Store, staleBefore: number, now: number, limit: number): Promise<ChatKey[]> {
+  const rows = await db.all<{ channel: string; chat_id: string }>(sql`
+    select channel, chat_id from inbox where status = 'pending' and received_at <= ${staleBefore}
+    union
+    select channel, chat_id from outbox where status = 'pending' and next_at <= ${now}
+    limit ${limit}`);
+  return rows.map((row) => ({ channel: row.channel, chatId: row.chat_id }));
+}
+
+/** Deletes what is past its retention; returns how many rows of each kind went. */
+export async function purgeExpired({ db }: Store, now: number) {
+  const [events, replies, claims] = await db.batch([
+    db
+      .delete(inbox)
+      .where(
+        sql`(${inbox.status} = 'done' and ${inbox.processedAt} < ${now - RETENTION_MS})
+          or (${inbox.status} = 'dead' and ${inbox.processedAt} < ${now - DEAD_LETTER_RETENTION_MS})`,
+      ),
+    db
+      .delete(outbox)
+      .where(
+        sql`(${outbox.status} = 'sent' and ${outbox.sentAt} < ${now - RETENTION_MS})
+          or (${outbox.status} = 'dead' and ${outbox.createdAt} < ${now - DEAD_LETTER_RETENTION_MS})`,
+      ),
+    db.delete(dedupeClaims).where(lte(dedupeClaims.expiresAt, now)),
+  ]);
+  return { events: events.rowsAffected, replies: replies.rowsAffected, claims: claims.rowsAffected };
+}
+
+/** The counts an operator watches: inbox lag, outbox backlog, dead letters. */
+export async function backlog({ db }: Store, now: number) {
+  const [pendingEvents, pendingReplies, deadEvents, deadReplies] = await db.batch([
+    db.select({ n: count(), oldest: min(inbox.receivedAt) }).from(inbox).where(eq(inbox.status, 'pending')),
+    db
+      .select({ n: count(), due: count(sql`case when ${outbox.nextAt} <= ${now} then 1 end`) })
+      .from(outbox)
+      .where(eq(outbox.status, 'pending')),
+    db.select({ n: count() }).from(inbox).where(eq(inbox.status, 'dead')),
+    db.select({ n: count() }).from(outbox).where(eq(outbox.status, 'dead')),
+  ]);
+  const oldest = pendingEvents[0]?.oldest;
+  return {
+    pendingEvents: pendingEvents[0]?.n ?? 0,
+    inboxLagMs: oldest == null ? 0 : now - oldest,
+    pendingReplies: pendingReplies[0]?.n ?? 0,
+    dueReplies: pendingReplies[0]?.due ?? 0,
+    deadEvents: deadEvents[0]?.n ?? 0,
+    deadReplies: deadReplies[0]?.n ?? 0,
+  };
+}
+
+export interface DeadLetters {
+  events: { id: number; channel: string; receivedAt: number; attempts: number }[];
+  replies: { id: number; channel: string; kind: string; createdAt: number; attempts: number }[];
+}
+
+/** Everything set aside, oldest first: what `npm run replay` lists. */
+export async function listDeadLetters({ db }: Pick<Store, 'db'>): Promise<DeadLetters> {
+  const [events, replies] = await db.batch([
+    db
+      .select({ id: inbox.id, channel: inbox.channel, receivedAt: inbox.receivedAt, attempts: inbox.attempts })
+      .from(inbox)
+      .where(eq(inbox.status, 'dead'))
+      .orderBy(inbox.id),
+    db
+      .select({
+        id: outbox.id,
+        channel: outbox.channel,
+        kind: outbox.kind,
+        createdAt: outbox.createdAt,
+        attempts: outbox.attempts,
+      })
+      .from(outbox)
+      .where(eq(outbox.status, 'dead'))
+      .orderBy(outbox.id),
+  ]);
+  return { events, replies };
+}
+
+/** Puts dead letters back in line with fresh attempts; the next sweep takes them. */
+export async function replayDeadLetters(
+  { db }: Pick<Store, 'db'>,
+  ids: { events: number[]; replies: number[] },
+): Promise<{ events: number; replies: number }> {
+  const [events, replies] = await db.batch([
+    db
+      .update(inbox)
+      .set({ status: 'pending', attempts: 0, processedAt: null })
+      .where(and(eq(inbox.status, 'dead'), inArray(inbox.id, ids.events))),
+    db
+      .update(outbox)
+      .set({ status: 'pending', attempts: 0, nextAt: 0 })
+      .where(and(eq(outbox.status, 'dead'), inArray(outbox.id, ids.replies))),
+  ]);
+  return { events: events.rowsAffected, replies: replies.rowsAffected };
+}

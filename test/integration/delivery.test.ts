@@ -1,0 +1,198 @@
+import { env } from 'cloudflare:workers';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { step } from '../../src/conversation/engine.ts';
+import type { ConversationState } from '../../src/conversation/state.ts';
+import { depsFor } from '../../src/deps.ts';
+import { fa } from '../../src/i18n/fa.ts';
+import worker from '../../src/index.ts';
+import { MAX_EVENT_ATTEMPTS } from '../../src/pipeline/process-chat.ts';
+import { claimEvent, openEvent } from '../../src/store/inbox.ts';
+import { replayDeadLetters } from '../../src/store/maintenance.ts';
+import { catalogue } from '../../src/services/catalogue.ts';
+import { newChatId, postUpdate, sendText, waitForMessages, webhookUrl } from './gap.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits a little longer than processing takes, then returns every message the chat got. */
+async function settledMessages(chatId: string, expected: number) {
+  await waitForMessages(chatId, expected);
+  await sleep(700);
+  return waitForMessages(chatId, expected);
+}
+
+async function runSweep(): Promise<void> {
+  const ctx = createExecutionContext();
+  worker.scheduled({}, env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+async function injectSendFault(fault: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${env.GAP_API_BASE}/_sandbox/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(fault),
+  });
+  expect(response.status).toBe(200);
+}
+
+describe('redeliveries', () => {
+  it('answers the same inline button press, delivered 10 times, once', async () => {
+    const chatId = newChatId();
+    const data = JSON.stringify({ data: 'menu', message_id: 1, callback_id: `cb-${chatId}` });
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => postUpdate({ chat_id: chatId, type: 'triggerButton', data })),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(await settledMessages(chatId, 1)).toHaveLength(1);
+  });
+
+  it('hears the same text twice within the window once, and twice when the window has passed', async () => {
+    // Its own environment object, so the deps built for it (window 1 s) are reused across its calls.
+    const windowed = { ...env, GAP_DEDUPE_WINDOW_S: '1' };
+    const send = async (chatId: string, text: string) => {
+      const ctx = createExecutionContext();
+      const body = new URLSearchParams({ chat_id: chatId, type: 'text', data: text });
+      const init = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body };
+      const response = await worker.fetch(new Request(webhookUrl(), init), windowed, ctx);
+      await waitOnExecutionContext(ctx);
+      expect(response.status).toBe(200);
+    };
+    const chatId = newChatId();
+    await send(chatId, 'سلام');
+    await send(chatId, 'سلام');
+    expect(await settledMessages(chatId, 1)).toHaveLength(1);
+    await sleep(1_100);
+    await send(chatId, 'سلام');
+    expect(await settledMessages(chatId, 2)).toHaveLength(2);
+  });
+});
+
+describe('order', () => {
+  it('applies 20 updates of one chat sent at once in inbox order, and sends every reply once, in order', async () => {
+    const chatId = newChatId();
+    const texts = ['سلام', 'نشانی از کد پستی', '0123456789', 'منو', 'چیز دیگر'];
+    const sent = Array.from({ length: 20 }, (_, i) => texts[i % texts.length] as string);
+    const responses = await Promise.all(sent.map((text) => sendText(chatId, text)));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    const messages = await settledMessages(chatId, 20);
+    expect(messages).toHaveLength(20);
+
+    // Replay the engine over the inbox, in id order: the replies must be exactly what it says.
+    const deps = await depsFor(env);
+    const chat = { channel: 'gap', chatId };
+    const rows = await deps.store.db.all<{ id: number; payload: string }>(
+      sql`select id, payload from inbox where channel = 'gap' and chat_id = ${chatId} order by id`,
+    );
+    let state: ConversationState | null = null;
+    const expected: string[] = [];
+    for (const row of rows) {
+      const event = await openEvent(deps.store, chat, { id: row.id, attempts: 0, sealed: row.payload });
+      const result = step(state, event, event.receivedAt, catalogue);
+      state = result.state;
+      expected.push(...result.replies.map((reply) => reply.text));
+    }
+    expect(messages.map((m) => m.data)).toEqual(expected);
+    const [conversation] = await deps.store.db.all<{ version: number }>(
+      sql`select version from conversations where channel = 'gap' and chat_id = ${chatId}`,
+    );
+    expect(conversation?.version).toBe(20);
+  });
+});
+
+describe('sending', () => {
+  it('sends a reply once, after the wait, when the messenger first answers 429 with Retry-After', async () => {
+    const chatId = newChatId();
+    await injectSendFault({ status: 429, retryAfter: 1, count: 1, chat_id: chatId });
+    const started = Date.now();
+    await sendText(chatId, 'سلام');
+    const messages = await settledMessages(chatId, 1);
+    expect(messages).toHaveLength(1);
+    expect(Date.parse(messages[0]?.time ?? '') - started).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('sets aside a reply the messenger refuses for good, apologises, and sends it when replayed', async () => {
+    const chatId = newChatId();
+    await injectSendFault({ status: 400, count: 1, chat_id: chatId });
+    await sendText(chatId, 'سلام');
+    const messages = await settledMessages(chatId, 1);
+    expect(messages.map((m) => m.data)).toEqual([fa.apology]);
+
+    const deps = await depsFor(env);
+    const dead = await deps.store.db.all<{ id: number }>(
+      sql`select id from outbox where chat_id = ${chatId} and status = 'dead'`,
+    );
+    expect(dead).toHaveLength(1);
+    expect(await replayDeadLetters(deps.store, { events: [], replies: dead.map((d) => d.id) })).toEqual({
+      events: 0,
+      replies: 1,
+    });
+    await runSweep();
+    const [, replayed] = await waitForMessages(chatId, 2);
+    expect(replayed?.data).toContain(fa.greeting);
+  });
+});
+
+describe('recovery', () => {
+  it('processes, at the scheduled run, an event stored but never processed (a crash after the 200)', async () => {
+    const chatId = newChatId();
+    const deps = await depsFor(env);
+    const receivedAt = Date.now() - 10_000;
+    const event = {
+      channel: 'gap',
+      chatId,
+      userId: null,
+      kind: 'text' as const,
+      text: 'سلام',
+      button: null,
+      dedupeKey: `crash-${chatId}`,
+      receivedAt,
+    };
+    expect(await claimEvent(deps.store, event, { key: event.dedupeKey, expiresAt: receivedAt + 1 }, receivedAt)).not.toBeNull();
+    await runSweep();
+    const [menu] = await waitForMessages(chatId, 1);
+    expect(menu?.data).toContain(fa.greeting);
+  });
+
+  it(`sets aside an event that fails every time after ${MAX_EVENT_ATTEMPTS} attempts, and apologises`, async () => {
+    const chatId = newChatId();
+    const deps = await depsFor(env);
+    // A payload that will never open: as after a key was dropped from PII_KEYS too early.
+    await deps.store.db.run(
+      sql`insert into inbox (channel, chat_id, payload, received_at) values ('gap', ${chatId}, 'gone.AAAA.AAAA', ${Date.now() - 10_000})`,
+    );
+    for (let run = 0; run < MAX_EVENT_ATTEMPTS; run++) await runSweep();
+    const [row] = await deps.store.db.all<{ status: string; attempts: number }>(
+      sql`select status, attempts from inbox where chat_id = ${chatId}`,
+    );
+    expect(row).toEqual({ status: 'pending', attempts: MAX_EVENT_ATTEMPTS });
+    await runSweep();
+    const [apology] = await waitForMessages(chatId, 1);
+    expect(apology?.data).toBe(fa.apology);
+    const [dead] = await deps.store.db.all<{ status: string }>(sql`select status from inbox where chat_id = ${chatId}`);
+    expect(dead?.status).toBe('dead');
+  });
+});
+
+describe('personal data at rest', () => {
+  it('keeps no national code or mobile in clear in any stored column', async () => {
+    const chatId = newChatId();
+    await sendText(chatId, 'سلام');
+    await sendText(chatId, 'کد ملی من ۰۴۹۹۳۷۰۸۹۹ است');
+    await sendText(chatId, '09121234567');
+    await settledMessages(chatId, 3);
+    const deps = await depsFor(env);
+    const tables = await deps.store.db.all<{ name: string }>(
+      sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`,
+    );
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['inbox', 'conversations', 'outbox', 'dedupe_claims']));
+    for (const { name } of tables) {
+      const rows = await deps.store.db.all<Record<string, unknown>>(sql.raw(`select * from "${name}"`));
+      const dump = JSON.stringify(rows);
+      for (const secret of ['0499370899', '۰۴۹۹۳۷۰۸۹۹', '09121234567', '9121234567']) {
+        expect(dump, `${secret} in ${name}`).not.toContain(secret);
+      }
+    }
+  });
+});
