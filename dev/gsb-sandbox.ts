@@ -8,13 +8,22 @@
 //   9999999999  404 no record
 //   8888888888  500 upstream error (not stored for idempotency: a retry does the work again)
 //   7777777777  correct answer after a delay (`slowMs`, default 3000 ms)
+//
+// Bill inquiry (billing/utility/billInquiry): billType is one of water, electricity, gas, landline,
+// mobile, and must be what the bill id's type digit says; the answer's amount (a multiple of 1000
+// rials), paymentId (check digits of gsb-channel.md §7) and dueDate (Jalali, 2 to 6 weeks after
+// 1405/09/01) are derived from the bill id. Magic bill id (valid per §7, electricity):
+//   9999999999921  404 no unpaid bill
 import { Hono } from 'hono';
 import * as v from 'valibot';
+import { billTypeOf, buildPaymentId, hasBillCheckDigit, UTILITY_BILL_TYPES, type UtilityBillType } from '../src/validation/bill.ts';
+import { formatJalali, toGregorian, toJalali } from '../src/validation/jalali.ts';
 import { listen, type RunningServer } from './serve.ts';
 
 export type { RunningServer };
 
 export const MAGIC_POSTCODES = { noRecord: '9999999999', upstreamError: '8888888888', slow: '7777777777' } as const;
+export const MAGIC_BILLS = { noRecord: '9999999999921' } as const;
 
 export interface GsbSandboxOptions {
   port?: number; // 0 = a free port (default)
@@ -102,6 +111,22 @@ const OPERATIONS: Record<string, Operation> = {
       return { ok: true, result: addressFor(postcode) };
     },
   ),
+  'billing/utility/billInquiry': operation(
+    v.pipe(
+      v.object({
+        requestId: RequestId,
+        billType: v.picklist(UTILITY_BILL_TYPES),
+        billId: v.pipe(v.string(), v.regex(/^[1-9]\d{5,12}$/), v.check(hasBillCheckDigit)),
+      }),
+      v.forward(v.check(({ billType, billId }) => billTypeOf(billId) === billType), ['billId']),
+    ),
+    async ({ billType, billId }) => {
+      if (billId === MAGIC_BILLS.noRecord) {
+        return { ok: false, problem: problem(404, 'no-record', 'No record', 'no unpaid bill is registered for this bill id') };
+      }
+      return { ok: true, result: billFor(billId, billType) };
+    },
+  ),
 };
 
 // ---- deterministic Persian addresses ----
@@ -170,6 +195,32 @@ export function addressFor(postcode: string) {
     unit: tower ? floor * 4 + int(1, 4) : floor + 1,
     buildingName: tower ? `${pick(['ساختمان', 'مجتمع', 'برج'])} ${pick(BUILDINGS)}` : '',
   };
+}
+
+// ---- deterministic bills ----
+
+/** Plausible amounts of each bill type, in thousands of rials. */
+const BILL_AMOUNTS: Record<UtilityBillType, readonly [number, number]> = {
+  water: [30, 900],
+  electricity: [80, 4000],
+  gas: [40, 6000],
+  landline: [20, 600],
+  mobile: [50, 3000],
+};
+/** Due dates fall 2 to 6 weeks after this day, so the data stays the same from run to run. */
+const DUE_REFERENCE = toGregorian({ year: 1405, month: 9, day: 1 });
+
+/** The same bill id always draws the same bill, with a payment id the client's own check accepts. */
+function billFor(billId: string, billType: UtilityBillType) {
+  const rand = seededRandom(`bill:${billId}`);
+  const [min, max] = BILL_AMOUNTS[billType];
+  const amount = (min + Math.floor(rand() * (max - min + 1))) * 1000;
+  const daysAfter = 14 + Math.floor(rand() * 29);
+  const due = new Date(Date.UTC(DUE_REFERENCE.year, DUE_REFERENCE.month - 1, DUE_REFERENCE.day + daysAfter));
+  const dueDate = toJalali({ year: due.getUTCFullYear(), month: due.getUTCMonth() + 1, day: due.getUTCDate() });
+  // The payment id's period: the year's last digit and the month the bill is due in.
+  const period = `${dueDate.year % 10}${String(dueDate.month).padStart(2, '0')}`;
+  return { amount, billId, paymentId: buildPaymentId(billId, amount, period), dueDate: formatJalali(dueDate, 'latin') };
 }
 
 // ---- the app ----

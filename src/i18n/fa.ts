@@ -8,9 +8,36 @@ export const fa = {
   menuPrompt: 'خدمت مورد نظرتان را از منو انتخاب کنید.',
   unknownChoice: 'این گزینه را نشناختم.',
   unsupportedMessage: 'فعلاً فقط پیام متنی را می‌فهمم.',
-  menuButton: 'منو',
+  /** Sent on «راهنما» outside a form, above the menu. */
+  howItWorks:
+    'پیشخوان خدمات دولت همراه را همین‌جا به شما می‌دهد.\n' +
+    'خدمت را از منو انتخاب کنید و به پرسش‌ها یکی‌یکی پاسخ دهید؛ نتیجه همین‌جا می‌رسد.\n' +
+    'در میانه‌ی کار، «بازگشت»، «لغو» و «راهنما» همیشه در دسترس‌اند.',
+  /** Sent on «راهنما» inside a form, after the question's own help. */
+  formControls: '«بازگشت» شما را به پرسش قبلی می‌برد و «لغو» به منو.',
+  cancelled: 'درخواست لغو شد.',
+  notAChoice: 'این پاسخ جزو گزینه‌ها نیست؛ لطفاً یکی از دکمه‌ها را بزنید.',
+  staleButton: 'این دکمه مربوط به پرسش دیگری است.',
+  tooManyTries:
+    'اشکالی ندارد؛ گاهی پیدا کردن اطلاعات درست کمی وقت می‌برد. به منو برگشتیم. ' +
+    'هر وقت آماده بودید دوباره شروع کنید؛ در هر پرسش، «راهنما» نمونه‌ی پاسخ را نشان می‌دهد.',
+  /** Added to the greeting when a half-filled form was dropped because the chat went quiet. */
+  formExpired: 'کار نیمه‌تمام قبلی چون مدتی گذشته بود بسته شد؛ از نو شروع کنیم.',
+
+  backButton: 'بازگشت',
+  cancelButton: 'لغو',
+  helpButton: 'راهنما',
+  retryButton: 'تلاش دوباره',
   /** Words that return to the main menu from anywhere. */
   menuWords: ['منو', 'منوی اصلی', '/start', '/menu', 'شروع'],
+  /** Words that leave a form, with a confirmation. */
+  cancelWords: ['لغو', 'انصراف', '/cancel'],
+  /** Words that go one question back. */
+  backWords: ['بازگشت', 'قبلی', '/back'],
+  /** Words that explain the current question, or the bot. */
+  helpWords: ['راهنما', 'کمک', '/help'],
+  /** Words that make a failed call again; the first value is what the retry button sends. */
+  retryWords: ['/retry', 'تلاش دوباره'],
 
   upstream: {
     notFound: 'سامانه اطلاعاتی برای این درخواست نیافت.',

@@ -43,7 +43,9 @@ export const postcodeService: Service<Address> = {
   title: faServices.postcode.title,
   category: faServices.postcode.category,
   identity: false,
-  inputs: [{ name: 'postcode', prompt: faServices.postcode.prompt, schema: postcode }],
+  inputs: [
+    { name: 'postcode', prompt: faServices.postcode.prompt, help: faServices.postcode.help, schema: postcode },
+  ],
   upstream: {
     operation: 'post/gnaf/addressByPostcode',
     pid: 'pishkhan-postcode-v1',

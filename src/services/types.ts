@@ -1,5 +1,6 @@
 /** What one service declaration holds: everything the engine needs to offer it. */
 import type * as v from 'valibot';
+import type { Button } from '../types.ts';
 
 /** One question of a service's form. */
 export interface ServiceInput {
@@ -7,6 +8,10 @@ export interface ServiceInput {
   prompt: string;
   /** Normalises and validates the answer; its issue message is the Persian reason shown. */
   schema: v.GenericSchema<string, string>;
+  /** Where to find the answer, with an example: shown when the citizen asks for «راهنما». */
+  help?: string;
+  /** The answers to pick from, offered as buttons; a choice may also be typed (its label or value). */
+  choices?: readonly Button[];
 }
 
 export interface Service<Result = unknown> {

@@ -20,18 +20,26 @@ export function toPersianLetters(text: string): string {
   return text.replace(/[\u064a\u0649]/g, '\u06cc').replace(/\u0643/g, '\u06a9');
 }
 
-/** Spaces, dashes, ZWNJ and bidi marks: what may sit inside a typed identifier. */
-const IDENTIFIER_NOISE = /[\s\u200c\u200e\u200f\u202a-\u202e\u2010-\u2015\u2212\-_]/g;
+/**
+ * Bidi marks: LRM/RLM, the embeddings and overrides U+202A–202E, the isolates U+2066–2069 (which
+ * Pishkhan itself puts around plates, so a copied plate comes back with them) and the Arabic letter mark.
+ */
+const BIDI_MARKS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-/** An identifier as the bus wants it: ASCII digits, no separators. */
+/** Spaces, ZWNJ/ZWJ and bidi marks: invisible, never part of what was meant inside a typed value. */
+export function stripInvisible(text: string): string {
+  return text.replace(/[\s\u200c\u200d]/g, '').replace(BIDI_MARKS, '');
+}
+
+/** Hyphens, dashes and the minus sign people put between groups of digits, and the underscore. */
+const DASHES = /[\u2010-\u2015\u2212\-_]/g;
+
+/** An identifier as the bus wants it: ASCII digits, Persian letters, no separators. */
 export function normaliseIdentifier(text: string): string {
-  return toAsciiDigits(toPersianLetters(text)).replace(IDENTIFIER_NOISE, '');
+  return stripInvisible(toAsciiDigits(toPersianLetters(text))).replace(DASHES, '');
 }
 
 /** Free text for matching menu words: Persian letters, ASCII digits, single spaces, no bidi marks. */
 export function normaliseText(text: string): string {
-  return toAsciiDigits(toPersianLetters(text))
-    .replace(/[\u200e\u200f\u202a-\u202e]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return toAsciiDigits(toPersianLetters(text)).replace(BIDI_MARKS, '').replace(/\s+/g, ' ').trim();
 }

@@ -1,6 +1,5 @@
 /** Iran Post's ten-digit postcode (gsb-channel.md §7): the GNAF pattern, after normalisation. */
 import * as v from 'valibot';
-import { fa } from '../i18n/fa.ts';
 import { faValidation } from '../i18n/fa-validation.ts';
 import { normaliseIdentifier } from './normalise.ts';
 

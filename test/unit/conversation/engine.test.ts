@@ -1,13 +1,18 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { settle, step } from '../../../src/conversation/engine.ts';
 import type { ConversationState } from '../../../src/conversation/state.ts';
 import { fa } from '../../../src/i18n/fa.ts';
 import { faServices } from '../../../src/i18n/fa-services.ts';
 import { faValidation } from '../../../src/i18n/fa-validation.ts';
-import { catalogue } from '../../../src/services/catalogue.ts';
+import { type Catalogue, catalogue, createCatalogue } from '../../../src/services/catalogue.ts';
+import { postcodeService } from '../../../src/services/postcode.ts';
+import type { Service } from '../../../src/services/types.ts';
 import type { InboundEvent } from '../../../src/types.ts';
 
 const NOW = Date.UTC(2026, 10, 29, 12);
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
 
 function text(data: string): InboundEvent {
   return {
@@ -22,8 +27,71 @@ function text(data: string): InboundEvent {
   };
 }
 
-const say = (state: ConversationState | null, data: string) => step(state, text(data), NOW, catalogue);
-const menuLabels = (result: ReturnType<typeof say>) => result.replies.at(-1)?.keyboard?.flat().map((b) => b.label);
+function press(value: string): InboundEvent {
+  return { ...text(''), kind: 'button', text: null, button: { callbackId: 'cb-1', value }, dedupeKey: value };
+}
+
+/** A made-up service with a choice first and a typed answer second, to exercise what postcode lacks. */
+const finesService: Service<{ total: number }> = {
+  id: 'fines',
+  title: 'خلافی',
+  category: 'خودرو',
+  identity: false,
+  inputs: [
+    {
+      name: 'vehicle',
+      prompt: 'خودرو یا موتورسیکلت؟',
+      choices: [
+        { label: 'خودرو', value: 'car' },
+        { label: 'موتورسیکلت', value: 'motorcycle' },
+      ],
+      schema: v.picklist(['car', 'motorcycle']),
+    },
+    {
+      name: 'plate',
+      prompt: 'پلاک را بنویسید.',
+      schema: v.pipe(v.string(), v.regex(/^\d{8}$/, 'پلاک هشت رقم است.')),
+    },
+  ],
+  upstream: {
+    operation: 'police/fines/byPlate',
+    pid: 'test-fines',
+    body: (answers) => ({ vehicle: answers.vehicle ?? '', plate: answers.plate ?? '' }),
+    result: v.object({ total: v.number() }),
+  },
+  render: (result) => `جمع: ${result.total}`,
+  notFound: 'خلافی ندارد.',
+};
+const finesFirst = finesService.inputs[0]!;
+const finesSecond = finesService.inputs[1]!;
+const testCatalogue = createCatalogue([finesService as Service, postcodeService as Service]);
+
+const say = (state: ConversationState | null, data: string, at = NOW, within: Catalogue = catalogue) =>
+  step(state, text(data), at, within);
+const sayFines = (state: ConversationState | null, data: string) => say(state, data, NOW, testCatalogue);
+const pressFines = (state: ConversationState, value: string) => step(state, press(value), NOW, testCatalogue);
+
+type Result = ReturnType<typeof say>;
+const lastReply = (result: Result) => result.replies.at(-1);
+const keyboardLabels = (result: Result) => lastReply(result)?.keyboard?.flat().map((b) => b.label);
+const inlineButtons = (result: Result) => lastReply(result)?.inline;
+
+const atMenu: ConversationState = { at: 'menu', seenAt: NOW };
+const postcodeForm: ConversationState = { at: 'form', service: 'postcode', answers: {}, wrongTries: 0, seenAt: NOW };
+const vehicleQuestion: ConversationState = { at: 'form', service: 'fines', answers: {}, wrongTries: 0, seenAt: NOW };
+const plateQuestion: ConversationState = {
+  at: 'form',
+  service: 'fines',
+  answers: { vehicle: 'car' },
+  wrongTries: 0,
+  seenAt: NOW,
+};
+const FORM_KEYBOARD = [fa.backButton, fa.helpButton, fa.cancelButton];
+
+function callingPostcode(postcode: string, seenAt = NOW): ConversationState {
+  return { at: 'calling', service: 'postcode', answers: { postcode }, seenAt };
+}
+
 const address = {
   province: 'تهران',
   township: 'تهران',
@@ -39,31 +107,29 @@ const address = {
 describe('the conversation engine', () => {
   it('greets a new chat with the main menu on a keyboard', () => {
     const result = say(null, 'سلام');
-    expect(result.state).toEqual({ at: 'menu' });
+    expect(result.state).toEqual(atMenu);
     expect(result.replies).toHaveLength(1);
     expect(result.replies[0]?.text).toContain(fa.greeting);
-    expect(menuLabels(result)).toContain(faServices.postcode.title);
+    expect(keyboardLabels(result)).toContain(faServices.postcode.title);
     expect(result.call).toBeNull();
   });
 
   it('asks for the postcode when the service is chosen from the menu', () => {
-    const result = say({ at: 'menu' }, 'نشانی از کد پستی');
-    expect(result.state).toEqual({ at: 'form', service: 'postcode', answers: {} });
+    const result = say(atMenu, 'نشانی از کد پستی');
+    expect(result.state).toEqual(postcodeForm);
     expect(result.replies[0]?.text).toBe(faServices.postcode.prompt);
-    expect(menuLabels(result)).toEqual([fa.menuButton]);
   });
 
   it('gives the reason in Persian and asks again when the postcode is wrong', () => {
-    const form: ConversationState = { at: 'form', service: 'postcode', answers: {} };
-    const result = say(form, '0123456789');
-    expect(result.state).toEqual(form);
+    const result = say(postcodeForm, '0123456789');
+    expect(result.state).toEqual({ ...postcodeForm, wrongTries: 1 });
     expect(result.call).toBeNull();
     expect(result.replies[0]?.text).toBe(`${faValidation.postcodeInvalid}\n\n${faServices.postcode.prompt}`);
   });
 
   it('calls the bus with ASCII digits when the postcode is typed in Persian digits', () => {
-    const result = say({ at: 'form', service: 'postcode', answers: {} }, '۱۱۹۳۶۵۳۴۷۱');
-    expect(result.state).toEqual({ at: 'calling', service: 'postcode', answers: { postcode: '1193653471' } });
+    const result = say(postcodeForm, '۱۱۹۳۶۵۳۴۷۱');
+    expect(result.state).toEqual(callingPostcode('1193653471'));
     expect(result.call).toEqual({
       service: 'postcode',
       operation: 'post/gnaf/addressByPostcode',
@@ -73,46 +139,265 @@ describe('the conversation engine', () => {
   });
 
   it('shows the address in Persian digits and returns to the menu', () => {
-    const calling: ConversationState = { at: 'calling', service: 'postcode', answers: { postcode: '1193653471' } };
+    const calling = callingPostcode('1193653471');
     const result = settle(calling, { kind: 'ok', result: address }, catalogue);
-    expect(result.state).toEqual({ at: 'menu' });
+    expect(result.state).toEqual(atMenu);
     const answer = result.replies[0]?.text ?? '';
     expect(answer).toContain('۱۱۹۳۶۵۳۴۷۱');
     expect(answer).toContain('استان تهران، شهرستان تهران');
     expect(answer).toContain('خیابان فتحی شقاقی، کوچه هفتم، پلاک ۱۲، طبقه ۳، واحد ۵');
     expect(answer).toContain('ساختمان نگین');
-    expect(menuLabels(result)).toContain(faServices.postcode.title);
+    expect(keyboardLabels(result)).toContain(faServices.postcode.title);
   });
 
   it('tells the citizen honestly when there is no record, the bus refused, or it is down', () => {
-    const calling: ConversationState = { at: 'calling', service: 'postcode', answers: { postcode: '9999999999' } };
+    const calling = callingPostcode('9999999999');
     expect(settle(calling, { kind: 'not-found' }, catalogue).replies[0]?.text).toContain(faServices.postcode.notFound);
     expect(settle(calling, { kind: 'rejected' }, catalogue).replies[0]?.text).toContain(fa.upstream.rejected);
     expect(settle(calling, { kind: 'unavailable' }, catalogue).replies[0]?.text).toContain(fa.upstream.unavailable);
   });
 
   it('does not show an answer whose shape it does not recognise', () => {
-    const calling: ConversationState = { at: 'calling', service: 'postcode', answers: { postcode: '1193653471' } };
+    const calling = callingPostcode('1193653471');
     const result = settle(calling, { kind: 'ok', result: { province: 7 } }, catalogue);
     expect(result.replies[0]?.text).toContain(fa.upstream.unreadable);
   });
 
-  it.each(['منو', 'منوی اصلی', '/start', ' منوي  اصلي '])('returns to the menu from a form on «%s»', (word) => {
-    const result = say({ at: 'form', service: 'postcode', answers: {} }, word);
-    expect(result.state).toEqual({ at: 'menu' });
-    expect(menuLabels(result)).toContain(faServices.postcode.title);
-  });
-
   it('says it did not understand, and shows the menu, for an unknown choice', () => {
-    const result = say({ at: 'menu' }, 'چیز دیگری');
-    expect(result.state).toEqual({ at: 'menu' });
+    const result = say(atMenu, 'چیز دیگری');
+    expect(result.state).toEqual(atMenu);
     expect(result.replies[0]?.text).toContain(fa.unknownChoice);
   });
 
   it('answers a message that is not text without losing the form', () => {
-    const form: ConversationState = { at: 'form', service: 'postcode', answers: {} };
-    const result = step(form, { ...text(''), kind: 'other', text: null }, NOW, catalogue);
-    expect(result.state).toEqual(form);
+    const result = step(postcodeForm, { ...text(''), kind: 'other', text: null }, NOW, catalogue);
+    expect(result.state).toEqual(postcodeForm);
     expect(result.replies[0]?.text).toBe(fa.unsupportedMessage);
+  });
+
+  it('keeps a state that survives a round trip through JSON, as the store keeps it', () => {
+    const results = [say(null, 'سلام'), sayFines(vehicleQuestion, 'دوچرخه'), say(postcodeForm, '۱۱۹۳۶۵۳۴۷۱')];
+    for (const { state } of results) expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+  });
+});
+
+describe('the words that steer a conversation', () => {
+  it.each(['منو', 'منوی اصلی', '/start', '/menu', 'شروع', ' منوي  اصلي ', '/Start'])(
+    'returns to the menu from a form on «%s»',
+    (word) => {
+      const result = say(postcodeForm, word);
+      expect(result.state).toEqual(atMenu);
+      expect(result.replies[0]?.text).toBe(fa.menuPrompt);
+      expect(keyboardLabels(result)).toContain(faServices.postcode.title);
+    },
+  );
+
+  it.each(['لغو', 'انصراف', '/cancel'])('cancels the form on «%s» with a confirmation and the menu', (word) => {
+    const result = sayFines(plateQuestion, word);
+    expect(result.state).toEqual(atMenu);
+    expect(result.call).toBeNull();
+    expect(result.replies[0]?.text).toBe(`${fa.cancelled}\n\n${fa.menuPrompt}`);
+    expect(keyboardLabels(result)).toContain(finesService.title);
+  });
+
+  it('shows the menu without a confirmation when «لغو» comes with no form to cancel', () => {
+    const result = say(atMenu, 'لغو');
+    expect(result.state).toEqual(atMenu);
+    expect(result.replies[0]?.text).toBe(fa.menuPrompt);
+  });
+
+  it.each(['بازگشت', 'قبلی', '/back'])('goes one question back on «%s», forgetting that answer', (word) => {
+    const result = sayFines(plateQuestion, word);
+    expect(result.state).toEqual(vehicleQuestion);
+    expect(result.replies[0]?.text).toBe(finesFirst.prompt);
+    expect(inlineButtons(result)?.flat().map((b) => b.label)).toEqual(['خودرو', 'موتورسیکلت']);
+  });
+
+  it('goes back from the first question to the menu', () => {
+    const result = say(postcodeForm, 'بازگشت');
+    expect(result.state).toEqual(atMenu);
+    expect(result.replies[0]?.text).toBe(fa.menuPrompt);
+  });
+
+  it('lets the citizen answer again after going back', () => {
+    const back = sayFines(plateQuestion, 'بازگشت');
+    const result = pressFines(back.state, 'motorcycle');
+    expect(result.state).toEqual({ ...plateQuestion, answers: { vehicle: 'motorcycle' } });
+  });
+
+  it.each(['راهنما', 'کمک', '/help'])('explains the postcode question with an example on «%s»', (word) => {
+    const result = say({ ...postcodeForm, wrongTries: 1 }, word);
+    const { help, prompt } = faServices.postcode;
+    expect(result.replies[0]?.text).toBe(`${help}\n${fa.formControls}\n\n${prompt}`);
+    expect(result.state).toEqual({ ...postcodeForm, wrongTries: 1 });
+    expect(result.call).toBeNull();
+  });
+
+  it('explains how to steer the form when a question has no help of its own', () => {
+    const result = sayFines(plateQuestion, 'راهنما');
+    expect(result.replies[0]?.text).toBe(`${fa.formControls}\n\n${finesSecond.prompt}`);
+    expect(result.state).toEqual(plateQuestion);
+  });
+
+  it('explains how the bot works, and shows the menu, on «راهنما» outside a form', () => {
+    const result = say(atMenu, 'راهنما');
+    expect(result.state).toEqual(atMenu);
+    expect(result.replies[0]?.text).toBe(`${fa.howItWorks}\n\n${fa.menuPrompt}`);
+    expect(keyboardLabels(result)).toContain(faServices.postcode.title);
+  });
+});
+
+describe('wrong answers', () => {
+  it('returns to the menu with a kind word after three wrong answers in a row', () => {
+    const first = say(postcodeForm, '123');
+    const second = say(first.state, 'abc');
+    expect(second.state).toEqual({ ...postcodeForm, wrongTries: 2 });
+    const third = say(second.state, '0123456789');
+    expect(third.state).toEqual(atMenu);
+    expect(third.call).toBeNull();
+    expect(third.replies[0]?.text).toBe(`${fa.tooManyTries}\n\n${fa.menuPrompt}`);
+    expect(keyboardLabels(third)).toContain(faServices.postcode.title);
+  });
+
+  it('counts afresh for the next question once a question is answered right', () => {
+    const twiceWrong = sayFines(sayFines(vehicleQuestion, 'دوچرخه').state, 'کامیون');
+    expect(twiceWrong.state).toEqual({ ...vehicleQuestion, wrongTries: 2 });
+    const answered = sayFines(twiceWrong.state, 'خودرو');
+    expect(answered.state).toEqual(plateQuestion);
+    const twiceWrongAgain = sayFines(sayFines(answered.state, '12').state, '34');
+    expect(twiceWrongAgain.state).toEqual({ ...plateQuestion, wrongTries: 2 });
+    expect(sayFines(twiceWrongAgain.state, '56').state).toEqual(atMenu);
+  });
+
+  it('does not count asking for help as a wrong answer', () => {
+    const twiceWrong: ConversationState = { ...postcodeForm, wrongTries: 2 };
+    const helped = say(twiceWrong, 'راهنما');
+    expect(say(helped.state, '۱۱۹۳۶۵۳۴۷۱').call).not.toBeNull();
+  });
+});
+
+describe('a quiet chat', () => {
+  it('carries on with the form 14 minutes 59 seconds after the last step', () => {
+    const later = NOW + 14 * MINUTE + 59 * SECOND;
+    const result = say(postcodeForm, '۱۱۹۳۶۵۳۴۷۱', later);
+    expect(result.state).toEqual(callingPostcode('1193653471', later));
+    expect(result.call).not.toBeNull();
+  });
+
+  it('starts over with a greeting 15 minutes 1 second after the last step, dropping the form', () => {
+    const later = NOW + 15 * MINUTE + SECOND;
+    const result = say(postcodeForm, '۱۱۹۳۶۵۳۴۷۱', later);
+    expect(result.state).toEqual({ at: 'menu', seenAt: later });
+    expect(result.call).toBeNull();
+    expect(result.replies[0]?.text).toBe(`${fa.greeting}\n\n${fa.formExpired}\n\n${fa.menuPrompt}`);
+  });
+
+  it('greets a chat that went quiet at the menu without talk of a dropped form', () => {
+    const result = say(atMenu, 'نشانی از کد پستی', NOW + 16 * MINUTE);
+    expect(result.replies[0]?.text).toBe(`${fa.greeting}\n\n${fa.menuPrompt}`);
+  });
+
+  it('measures quiet from the last step, not from the start of the form', () => {
+    const first = say(atMenu, 'نشانی از کد پستی', NOW + 10 * MINUTE);
+    const second = say(first.state, 'راهنما', NOW + 20 * MINUTE);
+    expect(second.state).toEqual({ ...postcodeForm, seenAt: NOW + 20 * MINUTE });
+  });
+});
+
+describe('choices inside a form', () => {
+  it('offers the choices as inline buttons under the question', () => {
+    const result = sayFines(atMenu, finesService.title);
+    expect(result.state).toEqual(vehicleQuestion);
+    expect(result.replies[0]?.text).toBe(finesFirst.prompt);
+    expect(inlineButtons(result)).toEqual([
+      [
+        { label: 'خودرو', value: 'car' },
+        { label: 'موتورسیکلت', value: 'motorcycle' },
+      ],
+    ]);
+  });
+
+  it('takes a pressed choice by its value and asks the next question', () => {
+    const result = pressFines(vehicleQuestion, 'car');
+    expect(result.state).toEqual(plateQuestion);
+    expect(result.replies[0]?.text).toBe(finesSecond.prompt);
+    expect(inlineButtons(result)).toBeUndefined();
+  });
+
+  it.each([
+    ['its label', 'خودرو', 'car'],
+    ['its value', 'motorcycle', 'motorcycle'],
+    ['its label in Arabic letter forms', 'موتورسيكلت', 'motorcycle'],
+  ])('takes a choice typed as %s', (_how, typed, value) => {
+    expect(sayFines(vehicleQuestion, typed).state).toEqual({ ...plateQuestion, answers: { vehicle: value } });
+  });
+
+  it('says so, and asks again with the buttons, when typed text matches no choice', () => {
+    const result = sayFines(vehicleQuestion, 'دوچرخه');
+    expect(result.state).toEqual({ ...vehicleQuestion, wrongTries: 1 });
+    expect(result.replies[0]?.text).toBe(`${fa.notAChoice}\n\n${finesFirst.prompt}`);
+    expect(inlineButtons(result)?.flat().map((b) => b.value)).toEqual(['car', 'motorcycle']);
+  });
+
+  it('asks again, counting no mistake, when a button of an earlier question is pressed', () => {
+    const result = pressFines(plateQuestion, 'motorcycle');
+    expect(result.state).toEqual(plateQuestion);
+    expect(result.replies[0]?.text).toBe(`${fa.staleButton}\n\n${finesSecond.prompt}`);
+  });
+
+  it('calls the bus with the chosen value once the form is complete', () => {
+    const result = sayFines(pressFines(vehicleQuestion, 'car').state, '12345678');
+    expect(result.call).toEqual({
+      service: 'fines',
+      operation: 'police/fines/byPlate',
+      pid: 'test-fines',
+      body: { vehicle: 'car', plate: '12345678' },
+    });
+  });
+});
+
+describe('keyboards', () => {
+  it('shows «بازگشت», «راهنما» and «لغو» on the reply keyboard under every question', () => {
+    const asked = sayFines(atMenu, finesService.title);
+    const wrong = sayFines(asked.state, 'دوچرخه');
+    const next = pressFines(asked.state, 'car');
+    const helped = sayFines(next.state, 'راهنما');
+    for (const result of [asked, wrong, next, helped]) expect(keyboardLabels(result)).toEqual(FORM_KEYBOARD);
+  });
+
+  it('keeps the main menu a reply keyboard of service titles, with no inline buttons', () => {
+    const result = sayFines(null, 'سلام');
+    expect(keyboardLabels(result)).toEqual([finesService.title, faServices.postcode.title]);
+    expect(inlineButtons(result)).toBeUndefined();
+  });
+});
+
+describe('trying again after the bus did not answer', () => {
+  const calling = callingPostcode('1193653471');
+  const failed = settle(calling, { kind: 'unavailable' }, catalogue);
+
+  it('offers «تلاش دوباره» as a button beside the menu', () => {
+    expect(failed.state).toEqual({ ...calling, at: 'retry' });
+    expect(inlineButtons(failed)).toEqual([[{ label: fa.retryButton, value: '/retry' }]]);
+    expect(keyboardLabels(failed)).toContain(faServices.postcode.title);
+  });
+
+  it('does not offer it for an answer that trying again would not change', () => {
+    expect(inlineButtons(settle(calling, { kind: 'not-found' }, catalogue))).toBeUndefined();
+    expect(settle(calling, { kind: 'rejected' }, catalogue).state).toEqual(atMenu);
+  });
+
+  it('makes the same call again when the button is pressed or its label typed', () => {
+    const pressed = step(failed.state, press('/retry'), NOW + MINUTE, catalogue);
+    expect(pressed.state).toEqual(callingPostcode('1193653471', NOW + MINUTE));
+    expect(pressed.call).toEqual(say(postcodeForm, '1193653471').call);
+    expect(say(failed.state, fa.retryButton).call).toEqual(pressed.call);
+  });
+
+  it('forgets the failed call once the citizen moves on', () => {
+    expect(say(failed.state, 'نشانی از کد پستی').state).toEqual(postcodeForm);
+    const moved = say(failed.state, 'منو');
+    expect(moved.state).toEqual(atMenu);
+    expect(say(moved.state, '/retry').call).toBeNull();
   });
 });

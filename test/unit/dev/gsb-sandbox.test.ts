@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createGsbSandbox, MAGIC_POSTCODES, startGsbSandbox, type GsbSandboxOptions } from '../../../dev/gsb-sandbox.ts';
+import * as v from 'valibot';
+import { createGsbSandbox, MAGIC_BILLS, MAGIC_POSTCODES, startGsbSandbox, type GsbSandboxOptions } from '../../../dev/gsb-sandbox.ts';
+import { billService } from '../../../src/services/bill.ts';
+import { billCheckDigit, paymentAmount, paymentId } from '../../../src/validation/bill.ts';
+import { jalaliDate } from '../../../src/validation/jalali.ts';
 
 const OPTIONS: GsbSandboxOptions = {
   clientId: 'pishkhan', clientSecret: 'client-secret', username: 'gsb-user', password: 'gsb-pass', basicAuth: 'basic-user:basic-pass',
@@ -159,6 +163,92 @@ describe('GSB sandbox: post/gnaf/addressByPostcode', () => {
     const res = await lookup(app, await getToken(app), '1193653471', { pid: '' });
     expect(res.status).toBe(400);
     expect(((await res.json()) as Problem).type).toContain('missing-pid');
+  });
+});
+
+const BILL_OP = '/api/client/apim/v1/billing/utility/billInquiry';
+const LANDLINE = '7748317800142';
+
+function inquire(app: App, token: string, body: Record<string, string>) {
+  return app.request(BILL_OP, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`, basicAuthorization: `Basic ${b64('basic-user:basic-pass')}`,
+      pid: 'pishkhan-bill-v1', 'content-type': 'application/json',
+    },
+    body: JSON.stringify({ requestId: 'req-bill', ...body }),
+  });
+}
+
+interface BillAnswer { amount: number; billId: string; paymentId: string; dueDate: string }
+
+describe('GSB sandbox: billing/utility/billInquiry', () => {
+  const billOf = async (app: App, token: string, billType: string, billId: string) => {
+    const res = await inquire(app, token, { billType, billId });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { result: BillAnswer }).result;
+  };
+
+  it('answers a bill with its amount in whole thousands of rials, its payment id and a Jalali due date', async () => {
+    const app = createGsbSandbox(OPTIONS);
+    const res = await inquire(app, await getToken(app), { billType: 'landline', billId: LANDLINE });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { requestId: string; status: string; result: BillAnswer };
+    expect(body).toMatchObject({ requestId: 'req-bill', status: 'OK', result: { billId: LANDLINE } });
+    expect(body.result.amount).toBeGreaterThan(0);
+    expect(body.result.amount % 1000).toBe(0);
+    expect(v.parse(jalaliDate, body.result.dueDate)).toBe(body.result.dueDate);
+    expect(body.result.dueDate >= '1405/09/15' && body.result.dueDate <= '1405/10/13').toBe(true);
+  });
+
+  it('gives a payment id that the client accepts for that bill, carrying the amount', async () => {
+    const app = createGsbSandbox(OPTIONS);
+    const token = await getToken(app);
+    for (const [billType, billId] of [['landline', LANDLINE], ['water', '2050327604613'], ['electricity', '9174639504124']] as const) {
+      const bill = await billOf(app, token, billType, billId);
+      expect(v.parse(paymentId(billId), bill.paymentId)).toBe(bill.paymentId);
+      expect(paymentAmount(bill.paymentId)).toBe(bill.amount);
+      expect(v.is(billService.upstream.result, bill)).toBe(true);
+    }
+  });
+
+  it('gives the same bill id the same answer, and other bill ids other answers', async () => {
+    const app = createGsbSandbox(OPTIONS);
+    const token = await getToken(app);
+    const first = await billOf(app, token, 'landline', LANDLINE);
+    expect(await billOf(app, token, 'landline', LANDLINE)).toEqual(first);
+    const others = await Promise.all(['1', '2', '3', '4', '5'].map((type) => {
+      const id = `12345678${type}`;
+      const billType = ['water', 'electricity', 'gas', 'landline', 'mobile'][Number(type) - 1]!;
+      return billOf(app, token, billType, `${id}${billCheckDigit(id)}`);
+    }));
+    expect(new Set(others.map((bill) => `${bill.amount}|${bill.paymentId}|${bill.dueDate}`)).size).toBe(5);
+  });
+
+  it('refuses a bill id with a wrong check digit with a 400 that does not repeat it', async () => {
+    const app = createGsbSandbox(OPTIONS);
+    const res = await inquire(app, await getToken(app), { billType: 'landline', billId: '7748317800143' });
+    expect(res.status).toBe(400);
+    const problem = (await res.json()) as Problem;
+    expect(problem).toMatchObject({ status: 400, requestId: 'req-bill' });
+    expect(problem.detail).toContain('billId');
+    expect(problem.detail).not.toContain('7748317800143');
+  });
+
+  it('refuses a billType that is not what the type digit says, or not a utility, with 400', async () => {
+    const app = createGsbSandbox(OPTIONS);
+    const token = await getToken(app);
+    expect((await inquire(app, token, { billType: 'water', billId: LANDLINE })).status).toBe(400);
+    expect((await inquire(app, token, { billType: 'municipality', billId: '7748317800169' })).status).toBe(400);
+    expect((await inquire(app, token, { billId: LANDLINE })).status).toBe(400);
+  });
+
+  it('answers 404 no record for the magic bill id 9999999999921, itself a valid electricity bill id', async () => {
+    const app = createGsbSandbox(OPTIONS);
+    expect(billCheckDigit(MAGIC_BILLS.noRecord.slice(0, -1))).toBe(Number(MAGIC_BILLS.noRecord.at(-1)));
+    const res = await inquire(app, await getToken(app), { billType: 'electricity', billId: MAGIC_BILLS.noRecord });
+    expect(res.status).toBe(404);
+    expect((await res.json()) as Problem).toMatchObject({ status: 404, title: 'No record', requestId: 'req-bill' });
   });
 });
 

@@ -1,6 +1,5 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { fa } from '../../../src/i18n/fa.ts';
 import { faValidation } from '../../../src/i18n/fa-validation.ts';
 import { postcode } from '../../../src/validation/postcode.ts';
 

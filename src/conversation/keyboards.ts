@@ -1,0 +1,39 @@
+/**
+ * The buttons the engine offers. The menu and the form's steering words go on the reply keyboard
+ * (a press comes back as text); a question's choices and the retry offer are inline buttons on
+ * the message itself (a press comes back as a `button` event carrying the value).
+ */
+import { fa } from '../i18n/fa.ts';
+import type { Catalogue } from '../services/catalogue.ts';
+import type { Button } from '../types.ts';
+
+/** The main menu: service titles, two to a row. */
+export function menuKeyboard(catalogue: Catalogue): Button[][] {
+  return inRows(catalogue.services.map((service) => word(service.title)));
+}
+
+/** Under every question, so nobody has to type the words that steer a form. */
+export function formKeyboard(): Button[][] {
+  return [[word(fa.backButton), word(fa.helpButton), word(fa.cancelButton)]];
+}
+
+/** A question's choices, two to a row. */
+export function choiceButtons(choices: readonly Button[]): Button[][] {
+  return inRows(choices);
+}
+
+/** Offered after the bus did not answer; its value is a retry word, so typing it works as well. */
+export function retryButton(): Button[][] {
+  return [[{ label: fa.retryButton, value: fa.retryWords[0] }]];
+}
+
+/** A reply-keyboard button sends its label back, so what the citizen sees is what the engine reads. */
+function word(label: string): Button {
+  return { label, value: label };
+}
+
+function inRows(buttons: readonly Button[]): Button[][] {
+  const rows: Button[][] = [];
+  for (let i = 0; i < buttons.length; i += 2) rows.push(buttons.slice(i, i + 2));
+  return rows;
+}
