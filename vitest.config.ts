@@ -27,6 +27,16 @@ export default defineConfig({
           testTimeout: 20_000,
         },
       },
+      {
+        test: {
+          name: 'runtimes',
+          include: ['test/runtimes/**/*.test.ts', 'test/deno/**/*.test.ts'],
+          environment: 'node',
+          // Each file boots an entry as a child process against its own libSQL server and sandboxes.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

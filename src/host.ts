@@ -1,0 +1,88 @@
+/**
+ * What the long-lived entries (Node, Deno) add around the app, runtime-free: their settings, a
+ * `waitUntil` that keeps track of the work left running after each answer, the sweep on a timer
+ * (never two runs at once), and a stop that waits for that work within a bound.
+ */
+import type { Hono } from 'hono';
+import * as v from 'valibot';
+import { createApp, runScheduled } from './app.ts';
+import type { EnvVars } from './channels/types.ts';
+import { ConfigError } from './errors.ts';
+import { log } from './log.ts';
+
+/** How long a stop waits for work in flight; what it abandons stays in the database for the next sweep. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+const Settings = v.object({
+  HOST: v.optional(v.pipe(v.string(), v.nonEmpty()), '127.0.0.1'),
+  PORT: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(0), v.maxValue(65_535)), '8787'),
+  SWEEP_INTERVAL_S: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1)), '30'),
+});
+
+export interface Host {
+  app: Hono<{ Bindings: EnvVars }>;
+  hostname: string;
+  port: number;
+  sweepEveryS: number;
+  /** Starts the sweep timer. */
+  startSweeps(): void;
+  /** Stops the timer, closes the server (`close`), waits for work in flight; returns how much was abandoned. */
+  stop(close: () => Promise<void>): Promise<number>;
+}
+
+/** @throws ConfigError naming a malformed HOST, PORT or SWEEP_INTERVAL_S */
+export function createHost(env: EnvVars): Host {
+  const parsed = v.safeParse(Settings, env, { abortEarly: false });
+  if (!parsed.success) throw new ConfigError([...new Set(parsed.issues.map((i) => String(i.path?.[0]?.key)))]);
+  const { HOST, PORT, SWEEP_INTERVAL_S } = parsed.output;
+
+  /** Work that runs after its response (Workers' waitUntil): a stop waits for it. */
+  const inFlight = new Set<Promise<void>>();
+  const app = createApp({
+    waitUntil(_c, work) {
+      inFlight.add(work);
+      // The app logs its own failures; here a settled promise only leaves the set.
+      const settled = () => inFlight.delete(work);
+      work.then(settled, settled);
+    },
+  });
+
+  let sweeping: Promise<void> | null = null;
+  let ticker: ReturnType<typeof setInterval> | undefined;
+
+  return {
+    app,
+    hostname: HOST,
+    port: PORT,
+    sweepEveryS: SWEEP_INTERVAL_S,
+    startSweeps() {
+      // A run that outlasts the interval makes the next tick a no-op.
+      ticker = setInterval(() => {
+        sweeping ??= runScheduled(env).finally(() => {
+          sweeping = null;
+        });
+      }, SWEEP_INTERVAL_S * 1000);
+    },
+    async stop(close) {
+      clearInterval(ticker);
+      log('stopping', { inFlight: inFlight.size });
+      const drained = (async () => {
+        await close();
+        // Requests answered while the server closed may have added work.
+        while (inFlight.size > 0 || sweeping) await Promise.allSettled([...inFlight, sweeping]);
+      })();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, SHUTDOWN_GRACE_MS);
+      });
+      await Promise.race([drained, grace]);
+      clearTimeout(timer);
+      return inFlight.size;
+    },
+  };
+}
+
+/** `http://host:port`, with IPv6 hosts in brackets. */
+export function hostUrl(hostname: string, port: number): string {
+  return `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
+}

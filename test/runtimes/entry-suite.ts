@@ -1,0 +1,219 @@
+/**
+ * The smoke suite every in-country entry passes (src/node.ts, src/deno.ts). The entry is booted
+ * as a child process against the local libSQL server and the sandboxes, as an operator would run
+ * it; the suite checks that it serves the webhook, runs the sweep on its own timer, and finishes
+ * the work in flight when it is stopped.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGapSandbox } from '../../dev/gap-sandbox.ts';
+import { startGsbSandbox } from '../../dev/gsb-sandbox.ts';
+import { startLibsqlServer } from '../../dev/libsql-server.ts';
+import { localGap, localGsb, workerVars } from '../../dev/local-settings.ts';
+import { applyMigrations } from '../../dev/migrate.ts';
+import type { RunningServer } from '../../dev/serve.ts';
+import { type Deps, depsFor } from '../../src/deps.ts';
+import { fa } from '../../src/i18n/fa.ts';
+import { claimEvent } from '../../src/store/inbox.ts';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+
+const BOOT_DEADLINE_MS = 30_000;
+const REPLY_DEADLINE_MS = 10_000;
+/** What "exits within a few seconds" means for a stop; the entries' own bound is 10 s. */
+const STOP_DEADLINE_MS = 5_000;
+
+interface Message {
+  chat_id: string;
+  data: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const newChatId = () => String(10_000_000 + Math.floor(Math.random() * 89_999_999));
+
+/**
+ * Registers the suite for one entry.
+ * @param command the program and its arguments, run from the repository's root
+ */
+export function describeEntry(name: string, command: readonly [string, ...string[]]): void {
+  describe(name, () => {
+    let dir: string;
+    const servers: RunningServer[] = [];
+    let gapUrl: string;
+    let deps: Deps;
+    let entry: ChildProcess;
+    let exited: Promise<number | null>;
+    const output: string[] = [];
+    let url: string;
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'pishkhan-runtime-'));
+      const libsql = await startLibsqlServer({ file: join(dir, 'pishkhan.db') });
+      servers.push(libsql);
+      await applyMigrations(libsql.url);
+      const gsb = await startGsbSandbox(localGsb);
+      servers.push(gsb);
+      const gap = await startGapSandbox({ token: localGap.token });
+      servers.push(gap);
+      gapUrl = gap.url;
+      const vars = workerVars({ libsql: libsql.url, gsb: gsb.url, gap: gap.url });
+      deps = await depsFor(vars);
+
+      const [program, ...args] = command;
+      // Only what the runtimes themselves need from this process (PATH; HOME for Deno's cache), so the
+      // entry sees the stack's settings and none of the developer's. PORT 0: a free port, logged.
+      const inherited = Object.fromEntries(
+        ['PATH', 'HOME'].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+      );
+      const env = { ...inherited, ...vars, HOST: '127.0.0.1', PORT: '0', SWEEP_INTERVAL_S: '1' };
+      entry = spawn(program, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      exited = new Promise((resolve) => entry.once('exit', (code) => resolve(code)));
+      const stdout = createInterface({ input: entry.stdout! }).on('line', (line) => output.push(line));
+      createInterface({ input: entry.stderr! }).on('line', (line) => output.push(line));
+      url = await listeningUrl(stdout, entry, output);
+      await waitFor(async () => (await fetch(`${url}/healthz`)).ok, BOOT_DEADLINE_MS, '/healthz');
+    });
+
+    afterAll(async () => {
+      // Only if a test failed before the stop did: this one does not wait for work in flight.
+      if (entry?.exitCode === null && entry.signalCode === null) {
+        entry.kill('SIGKILL');
+        await exited;
+      }
+      deps?.store.db.$client.close();
+      await Promise.all(servers.map((server) => server.close()));
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('listens on 127.0.0.1 and says where in one log line', () => {
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(output.filter((line) => line.includes('"listening"'))).toHaveLength(1);
+    });
+
+    it('answers a Gap webhook with 200, then sends the menu, logging neither the text nor the secret', async () => {
+      const chatId = newChatId();
+      const response = await postText(url, chatId, 'سلام');
+      expect(response.status).toBe(200);
+      const [menu] = await waitForMessages(gapUrl, chatId, 1);
+      expect(menu?.data).toContain(fa.greeting);
+      expect(output.join('\n')).toContain('"webhook"');
+      expect(output.join('\n')).not.toContain('سلام');
+      expect(output.join('\n')).not.toContain(localGap.webhookSecret);
+    });
+
+    it('processes, at its own scheduled sweep, an event stored but never processed', async () => {
+      const chatId = newChatId();
+      const receivedAt = Date.now() - 10_000;
+      const event = {
+        channel: 'gap',
+        chatId,
+        userId: null,
+        kind: 'text' as const,
+        text: 'سلام',
+        button: null,
+        dedupeKey: `left-behind-${chatId}`,
+        receivedAt,
+      };
+      // Stored as the webhook stores it, with nobody processing it: as after a crash after the 200.
+      const claim = { key: event.dedupeKey, expiresAt: receivedAt + 1 };
+      expect(await claimEvent(deps.store, event, claim, receivedAt)).not.toBeNull();
+      const [menu] = await waitForMessages(gapUrl, chatId, 1);
+      expect(menu?.data).toContain(fa.greeting);
+    });
+
+    it('on SIGTERM, finishes the reply it is sending, then exits with 0 within seconds', async () => {
+      const chatId = newChatId();
+      // Gap records the reply at once but answers 1.5 s later: the send is in flight when the stop comes.
+      const fault = await fetch(`${gapUrl}/_sandbox/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ timeoutMs: 1_500, chat_id: chatId }),
+      });
+      expect(fault.status).toBe(200);
+      expect((await postText(url, chatId, 'سلام')).status).toBe(200);
+      await waitForMessages(gapUrl, chatId, 1);
+
+      const stopping = Date.now();
+      entry.kill('SIGTERM');
+      const code = await Promise.race([exited, sleep(STOP_DEADLINE_MS).then(() => 'still running')]);
+      expect(code).toBe(0);
+      expect(Date.now() - stopping).toBeLessThan(STOP_DEADLINE_MS);
+      // The reply counts as sent only once Gap answered: the stop waited for it.
+      const replies = sql`select status from outbox where chat_id = ${chatId}`;
+      expect(await deps.store.db.all<{ status: string }>(replies)).toEqual([{ status: 'sent' }]);
+      await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    });
+  });
+}
+
+/** Resolves with the URL of the entry's "listening" line; rejects if it exits first or stays silent. */
+function listeningUrl(stdout: Interface, entry: ChildProcess, output: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const fail = (why: string) => {
+      cleanup();
+      reject(new Error(`${why}:\n${output.join('\n')}`));
+    };
+    const onExit = (code: number | null) => fail(`the entry exited (code ${code}) before listening`);
+    const onLine = (line: string) => {
+      const logged = parseLine(line);
+      if (logged?.event === 'listening' && typeof logged.url === 'string') {
+        cleanup();
+        resolve(logged.url);
+      }
+    };
+    const timer = setTimeout(() => fail(`no "listening" line within ${BOOT_DEADLINE_MS} ms`), BOOT_DEADLINE_MS);
+    const cleanup = () => {
+      clearTimeout(timer);
+      entry.off('exit', onExit);
+      stdout.off('line', onLine);
+    };
+    entry.once('exit', onExit);
+    stdout.on('line', onLine);
+  });
+}
+
+function parseLine(line: string): Record<string, unknown> | null {
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+function postText(url: string, chatId: string, text: string): Promise<Response> {
+  const from = JSON.stringify({ id: Number(chatId), name: 'Test', user: 'test' });
+  return fetch(`${url}/webhooks/gap/${localGap.webhookSecret}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ chat_id: chatId, type: 'text', data: text, from }).toString(),
+  });
+}
+
+async function waitForMessages(gapUrl: string, chatId: string, count: number): Promise<Message[]> {
+  let messages: Message[] = [];
+  await waitFor(
+    async () => {
+      const response = await fetch(`${gapUrl}/_sandbox/messages?chat_id=${chatId}`);
+      ({ messages } = (await response.json()) as { messages: Message[] });
+      return messages.length >= count;
+    },
+    REPLY_DEADLINE_MS,
+    `${count} message(s) in chat ${chatId}`,
+  );
+  return messages;
+}
+
+/** Polls `check` until it holds; a check that throws counts as "not yet". */
+async function waitFor(check: () => Promise<boolean>, deadlineMs: number, what: string): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > until) throw new Error(`no ${what} within ${deadlineMs} ms`);
+    await sleep(50);
+  }
+}
