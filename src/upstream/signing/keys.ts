@@ -44,7 +44,7 @@ export async function generateKeyPair(
   kid: string,
 ): Promise<{ privateJwk: Ed25519PrivateJwk; publicJwk: Ed25519PublicJwk }> {
   const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const { x, d } = await crypto.subtle.exportKey('jwk', pair.privateKey);
+  const { x, d } = (await crypto.subtle.exportKey('jwk', pair.privateKey)) as JsonWebKey;
   if (!x || !d) throw new KeyError('the runtime exported an incomplete Ed25519 key');
   const publicJwk: Ed25519PublicJwk = { kty: 'OKP', crv: 'Ed25519', x, kid, use: 'sig' };
   return { privateJwk: { ...publicJwk, d }, publicJwk };
