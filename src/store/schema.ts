@@ -82,3 +82,52 @@ export const outbox = sqliteTable(
     index('outbox_status_next').on(table.status, table.nextAt),
   ],
 );
+
+/**
+ * One row per upstream attempt, hash-chained (gsb-channel.md §4): `rowHash` covers the row and the
+ * previous row's hash, so a removed or edited row breaks the chain. `seq` is unique, so two
+ * concurrent appends cannot fork it: the loser retries. No personal data in clear.
+ */
+export const auditLog = sqliteTable('audit_log', {
+  seq: integer('seq').primaryKey(),
+  at: integer('at').notNull(),
+  service: text('service').notNull(),
+  requestId: text('request_id').notNull(),
+  idempotencyKey: text('idempotency_key').notNull(),
+  keyId: text('key_id').notNull(),
+  created: integer('created').notNull(),
+  nonce: text('nonce').notNull(),
+  requestDigest: text('request_digest').notNull(),
+  responseDigest: text('response_digest'),
+  /** HTTP status, or null when no answer came (a timeout or a refused connection). */
+  status: integer('status'),
+  latencyMs: integer('latency_ms').notNull(),
+  /** Keyed hash and masked tail of the identifier the call was about. */
+  subjectHash: text('subject_hash'),
+  subjectTail: text('subject_tail'),
+  prevHash: text('prev_hash').notNull(),
+  rowHash: text('row_hash').notNull(),
+});
+
+/** The verifying side's memory of nonces (a gateway in front of the bus, or its sandbox). */
+export const gatewayNonces = sqliteTable(
+  'gateway_nonces',
+  {
+    keyId: text('key_id').notNull(),
+    nonce: text('nonce').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.keyId, table.nonce] })],
+);
+
+/** The verifying side's idempotency records: the first answer to each key, once it is complete. */
+export const gatewayIdempotency = sqliteTable('gateway_idempotency', {
+  key: text('key').primaryKey(),
+  /** The request body's digest: the same key with another body is refused (422). */
+  fingerprint: text('fingerprint').notNull(),
+  /** Null while the first request is in flight (409 for another). */
+  status: integer('status'),
+  contentType: text('content_type'),
+  body: text('body'),
+  createdAt: integer('created_at').notNull(),
+});

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../../src/store/db.ts';
+import { LibsqlIdempotencyStore, LibsqlNonceStore } from '../../../src/store/gateway.ts';
+import { startLocalDb } from './local-db.ts';
+
+let db: Db;
+let stop: () => Promise<void>;
+beforeAll(async () => ({ db, stop } = await startLocalDb()));
+afterAll(() => stop());
+
+describe('the gateway stores in libSQL', () => {
+  it('lets one of two concurrent claims of a nonce win, and the nonce again once it expired', async () => {
+    let now = 1_000;
+    const nonces = new LibsqlNonceStore({ db }, () => now);
+    const results = await Promise.all([nonces.claim('k', 'n1', 2_000), nonces.claim('k', 'n1', 2_000)]);
+    expect(results.sort()).toEqual([false, true]);
+    expect(await nonces.claim('other-key', 'n1', 2_000)).toBe(true);
+    now = 2_001;
+    expect(await nonces.claim('k', 'n1', 3_000)).toBe(true);
+    expect(await nonces.purge()).toBe(1);
+  });
+
+  it('replays a completed answer, refuses another body (422) and a key in flight (409)', async () => {
+    const records = new LibsqlIdempotencyStore({ db });
+    expect(await records.claim('key-1', 'digest-a')).toEqual({ kind: 'new' });
+    expect(await records.claim('key-1', 'digest-a')).toEqual({ kind: 'in-flight' });
+    expect(await records.claim('key-1', 'digest-b')).toEqual({ kind: 'mismatch' });
+    const answer = { status: 200, contentType: 'application/json', body: '{"ok":true}' };
+    await records.complete('key-1', answer);
+    expect(await records.claim('key-1', 'digest-a')).toEqual({ kind: 'replay', answer });
+  });
+
+  it('keeps no 503: the key is free again and the retry does the work', async () => {
+    const records = new LibsqlIdempotencyStore({ db });
+    expect(await records.claim('key-2', 'd')).toEqual({ kind: 'new' });
+    await records.complete('key-2', { status: 503, contentType: 'application/problem+json', body: '{}' });
+    expect(await records.claim('key-2', 'd')).toEqual({ kind: 'new' });
+  });
+});
