@@ -16,6 +16,19 @@ export const localGap = {
   webhookSecret: 'local-webhook-secret',
 };
 
+/** The Bot-API messengers: tokens in the `<bot id>:<secret>` shape their BotFathers issue. */
+export const localSoroush = {
+  token: '1000001:local-soroush-bot-token',
+  webhookSecret: 'local-soroush-webhook-secret',
+  secretToken: 'local-soroush-secret-token',
+};
+
+export const localBale = {
+  token: '2000002:local-bale-bot-token',
+  webhookSecret: 'local-bale-webhook-secret',
+  secretToken: 'local-bale-secret-token',
+};
+
 /** Keys for personal data at rest, for local data only. */
 export const localPii = {
   keys: JSON.stringify({ local1: 'AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=' }),
@@ -23,8 +36,17 @@ export const localPii = {
   pepper: 'local-pepper-for-keyed-hashes',
 };
 
-/** The worker's environment, given the addresses of the parts it talks to. */
-export function workerVars(urls: { libsql: string; gsb: string; gap: string }): Record<string, string> {
+/**
+ * The worker's environment, given the addresses of the parts it talks to. Soroush and Bale are on
+ * when their sandbox's address is given.
+ */
+export function workerVars(urls: {
+  libsql: string;
+  gsb: string;
+  gap: string;
+  soroush?: string;
+  bale?: string;
+}): Record<string, string> {
   return {
     LIBSQL_URL: urls.libsql,
     GSB_BASE_URL: urls.gsb,
@@ -39,5 +61,21 @@ export function workerVars(urls: { libsql: string; gsb: string; gap: string }): 
     GAP_API_BASE: urls.gap,
     GAP_BOT_TOKEN: localGap.token,
     GAP_WEBHOOK_SECRET: localGap.webhookSecret,
+    ...(urls.soroush && botApiVars('SOROUSH', localSoroush, urls.soroush)),
+    ...(urls.bale && botApiVars('BALE', localBale, urls.bale)),
+  };
+}
+
+/** One Bot-API messenger's variables, pointing it at its sandbox. */
+function botApiVars(
+  prefix: string,
+  settings: { token: string; webhookSecret: string; secretToken: string },
+  url: string,
+): Record<string, string> {
+  return {
+    [`${prefix}_API_BASE`]: url,
+    [`${prefix}_BOT_TOKEN`]: settings.token,
+    [`${prefix}_WEBHOOK_SECRET`]: settings.webhookSecret,
+    [`${prefix}_SECRET_TOKEN`]: settings.secretToken,
   };
 }

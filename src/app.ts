@@ -54,8 +54,13 @@ export function createApp(runtime: Runtime): Hono<Env> {
     async (c) => {
       const started = Date.now();
       const channel = channelsFor(c.env).get(c.req.param('channel'));
-      // An unknown messenger, one that is off and a wrong secret all look the same from outside.
-      if (!channel || !(await timingSafeEqual(c.req.param('secret'), channel.webhookSecret))) {
+      // An unknown messenger, one that is off, a wrong secret and a wrong secret-token header all
+      // look the same from outside.
+      if (
+        !channel ||
+        !(await timingSafeEqual(c.req.param('secret'), channel.webhookSecret)) ||
+        (channel.verify && !(await channel.verify(c.req.raw.headers)))
+      ) {
         return c.json({ error: 'not found' }, 404);
       }
       const deps = await depsFor(c.env);

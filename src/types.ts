@@ -8,11 +8,16 @@ export interface InboundEvent {
   channel: string;
   chatId: string;
   userId: string | null;
-  kind: 'text' | 'button' | 'join' | 'other';
+  kind: 'text' | 'button' | 'contact' | 'join' | 'other';
   /** The typed text, or the value of a reply-keyboard button (which arrives as text). */
   text: string | null;
   /** An inline button press: its callback id (to acknowledge it) and the button's value. */
   button: { callbackId: string; value: string } | null;
+  /**
+   * A shared contact card: its phone (`09xxxxxxxxx` when it is an Iranian mobile, else its digits)
+   * and whether it is the sender's own number, as far as the messenger lets us tell.
+   */
+  contact: { phone: string; ownership: 'own' | 'other' | 'unknown' } | null;
   /** Unique per update: the inbox refuses a second event with the same key. */
   dedupeKey: string;
   /** Milliseconds since the epoch, when the webhook arrived. */

@@ -36,6 +36,16 @@ export interface Channel {
   parse(body: WebhookBody, receivedAt: number): ParsedUpdate;
   /** Renders a reply for this messenger and sends it. */
   send(chatId: string, reply: Reply): Promise<SendResult>;
+  /**
+   * Checks a webhook's headers once its path secret matched (a secret-token header, when one is
+   * configured); false is answered like a wrong secret. Absent when there is nothing to check.
+   */
+  verify?(headers: Headers): Promise<boolean>;
+  /**
+   * Tells the messenger that an inline button press was received, so the citizen's button stops
+   * spinning. Best effort: rejects when the messenger refused, and the caller carries on.
+   */
+  acknowledge?(event: InboundEvent): Promise<void>;
 }
 
 /** Builds a messenger from the environment, or returns null when it is off (its token is not set). */

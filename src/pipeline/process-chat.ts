@@ -44,7 +44,10 @@ async function drain(deps: Deps, chat: ChatKey, owner: string, held: HeldChat): 
       continue;
     }
     const event = await openEvent(deps.store, chat, pending);
+    // Alongside the event's own work, which may wait seconds on the bus, not before it.
+    const acknowledged = event.kind === 'button' ? acknowledge(deps, event) : null;
     const next = await runEvent(deps, state, event, pending.id);
+    await acknowledged;
     const committed = await commitStep(deps.store, { chat, owner, version, ...next, eventId: pending.id, now: deps.now() });
     log('event', {
       channel: chat.channel,
@@ -58,6 +61,15 @@ async function drain(deps: Deps, chat: ChatKey, owner: string, held: HeldChat): 
     version += 1;
   }
   return true;
+}
+
+/** Stops the citizen's button spinning. Best effort: a failure is logged, and the event goes on. */
+async function acknowledge(deps: Deps, event: InboundEvent): Promise<void> {
+  try {
+    await deps.channels.get(event.channel)?.acknowledge?.(event);
+  } catch (error) {
+    logError('acknowledge-failed', error, { channel: event.channel });
+  }
 }
 
 async function runEvent(

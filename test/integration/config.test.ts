@@ -26,7 +26,7 @@ describe('configuration', () => {
   it('is ready when the configuration is complete and the database answers', async () => {
     const response = await call('/readyz', { ...env });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ ok: true, channels: ['gap'] });
+    expect(await response.json()).toMatchObject({ ok: true, channels: ['gap', 'soroush', 'bale'] });
   });
 
   it('names a missing GSB setting, on the webhook and on /readyz, without a stack trace', async () => {

@@ -146,6 +146,7 @@ describe('recovery', () => {
       kind: 'text' as const,
       text: 'سلام',
       button: null,
+      contact: null,
       dedupeKey: `crash-${chatId}`,
       receivedAt,
     };

@@ -1,16 +1,18 @@
 /**
  * Starts what the integration tests talk to, on free ports of 127.0.0.1: the local libSQL
- * server (migrated), the GSB sandbox and the Gap sandbox. Their addresses reach the workerd
- * pool through `provide`; everything stops when the run ends.
+ * server (migrated), the GSB sandbox, the Gap sandbox and one Bot API sandbox each for Soroush
+ * and Bale. Their addresses reach the workerd pool through `provide`; everything stops when the
+ * run ends.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { startBotApiSandbox } from '../../dev/bot-api-sandbox.ts';
 import { startGapSandbox } from '../../dev/gap-sandbox.ts';
 import { startGsbSandbox } from '../../dev/gsb-sandbox.ts';
 import { startLibsqlServer } from '../../dev/libsql-server.ts';
-import { localGap, localGsb, workerVars } from '../../dev/local-settings.ts';
+import { localBale, localGap, localGsb, localSoroush, workerVars } from '../../dev/local-settings.ts';
 import { applyMigrations } from '../../dev/migrate.ts';
 
 declare module 'vitest' {
@@ -25,10 +27,13 @@ export default async function setup(project: TestProject) {
   await applyMigrations(libsql.url);
   const gsb = await startGsbSandbox({ ...localGsb, slowMs: 3_000 });
   const gap = await startGapSandbox({ token: localGap.token });
-  project.provide('workerVars', workerVars({ libsql: libsql.url, gsb: gsb.url, gap: gap.url }));
+  const soroush = await startBotApiSandbox({ token: localSoroush.token, textLimit: 4000 });
+  const bale = await startBotApiSandbox({ token: localBale.token });
+  const urls = { libsql: libsql.url, gsb: gsb.url, gap: gap.url, soroush: soroush.url, bale: bale.url };
+  project.provide('workerVars', workerVars(urls));
 
   return async () => {
-    await Promise.all([gap.close(), gsb.close(), libsql.close()]);
+    await Promise.all([bale.close(), soroush.close(), gap.close(), gsb.close(), libsql.close()]);
     rmSync(dir, { recursive: true, force: true });
   };
 }

@@ -117,6 +117,7 @@ export function describeEntry(name: string, command: readonly [string, ...string
         kind: 'text' as const,
         text: 'سلام',
         button: null,
+        contact: null,
         dedupeKey: `left-behind-${chatId}`,
         receivedAt,
       };

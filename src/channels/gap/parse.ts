@@ -4,6 +4,8 @@
  */
 import * as v from 'valibot';
 import { ChannelError } from '../../errors.ts';
+import { check } from '../check.ts';
+import { ContactPhone } from '../contact.ts';
 import type { ParsedUpdate, WebhookBody } from '../types.ts';
 
 const CHANNEL = 'gap';
@@ -24,18 +26,21 @@ const Update = v.object({
 const From = v.object({ id: Scalar });
 const TriggerButton = v.object({ data: Scalar, callback_id: v.pipe(v.string(), v.minLength(1), v.maxLength(128)) });
 const Text = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_TEXT));
+/** A contact card (fixture shape, messengers.md §1.1): `{name, phone}`; the name is not kept. */
+const Contact = v.object({ phone: ContactPhone });
 
 /**
  * @param windowMs how long a copy of an update without an id of its own counts as a redelivery
  */
 export function parseGapUpdate(body: WebhookBody, receivedAt: number, windowMs: number): ParsedUpdate {
-  const update = check(Update, readFields(body));
+  const update = check(CHANNEL, Update, readFields(body));
   const base = {
     channel: CHANNEL,
     chatId: update.chat_id,
     userId: update.from === undefined ? null : senderId(update.from),
     text: null,
     button: null,
+    contact: null,
     receivedAt,
   };
   // Gap's updates carry no id, but for button presses: the same chat, type and data within the
@@ -43,13 +48,18 @@ export function parseGapUpdate(body: WebhookBody, receivedAt: number, windowMs: 
   const sameContent = { basis: [update.chat_id, update.type, contentOf(update.data)].join('\n'), windowMs };
   switch (update.type) {
     case 'text':
-      return { event: { ...base, kind: 'text', text: check(Text, update.data, 'data') }, dedupe: sameContent };
+      return { event: { ...base, kind: 'text', text: check(CHANNEL, Text, update.data, 'data') }, dedupe: sameContent };
     case 'triggerButton': {
-      const pressed = check(TriggerButton, embedded(update.data), 'data');
+      const pressed = check(CHANNEL, TriggerButton, embedded(update.data), 'data');
       return {
         event: { ...base, kind: 'button', button: { callbackId: pressed.callback_id, value: pressed.data } },
         dedupe: { basis: `callback\n${pressed.callback_id}`, windowMs: null },
       };
+    }
+    case 'contact': {
+      const { phone } = check(CHANNEL, Contact, embedded(update.data), 'data');
+      // Gap cannot tell a forwarded card from one shared with the `$contact` button.
+      return { event: { ...base, kind: 'contact', contact: { phone, ownership: 'unknown' } }, dedupe: sameContent };
     }
     case 'join':
       return { event: { ...base, kind: 'join' }, dedupe: sameContent };
@@ -92,13 +102,4 @@ function safeJson(value: unknown): unknown {
   } catch {
     return null;
   }
-}
-
-/** Validates with Valibot; the error names the field, never its value (which may be personal). */
-function check<S extends v.GenericSchema>(schema: S, value: unknown, name = 'update'): v.InferOutput<S> {
-  const parsed = v.safeParse(schema, value);
-  if (parsed.success) return parsed.output;
-  const issue = parsed.issues[0];
-  const path = issue ? v.getDotPath(issue) : null;
-  throw new ChannelError(CHANNEL, `${path ? `${name}.${path}` : name} is invalid`);
 }

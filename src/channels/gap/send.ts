@@ -1,7 +1,11 @@
-/** Sending to Gap: `POST {base}/sendMessage` with the `token` header and a form body. */
+/**
+ * Calling Gap: `POST {base}/sendMessage` (and `answerCallback`) with the `token` header and a form
+ * body (messengers.md §1.2).
+ */
 import * as v from 'valibot';
 import { retryAfterMs } from '../../backoff.ts';
-import type { Reply } from '../../types.ts';
+import { ChannelError } from '../../errors.ts';
+import type { InboundEvent, Reply } from '../../types.ts';
 import type { SendResult } from '../types.ts';
 import { renderGapMessage } from './render.ts';
 
@@ -12,6 +16,8 @@ export interface GapSettings {
 }
 
 const SEND_TIMEOUT_MS = 10_000;
+/** A button's acknowledgement is worth little once the answer itself is late. */
+const ACKNOWLEDGE_TIMEOUT_MS = 5_000;
 const Sent = v.object({ id: v.union([v.string(), v.number()]) });
 
 export async function sendGapMessage(
@@ -39,4 +45,21 @@ export async function sendGapMessage(
   await response.body?.cancel();
   const retryable = response.status === 429 || response.status >= 500;
   return { ok: false, status: response.status, retryable, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) };
+}
+
+/** Tells Gap an inline button press was received, so the citizen's button stops spinning. */
+export async function answerGapCallback(
+  settings: GapSettings,
+  fetcher: typeof fetch,
+  event: InboundEvent,
+): Promise<void> {
+  if (!event.button) return;
+  const response = await fetcher(`${settings.apiBase}/answerCallback`, {
+    method: 'POST',
+    headers: { token: settings.token, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ chat_id: event.chatId, callback_id: event.button.callbackId }),
+    signal: AbortSignal.timeout(ACKNOWLEDGE_TIMEOUT_MS),
+  });
+  await response.body?.cancel();
+  if (!response.ok) throw new ChannelError('gap', `answerCallback refused (HTTP ${response.status})`);
 }

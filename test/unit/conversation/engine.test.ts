@@ -22,6 +22,7 @@ function text(data: string): InboundEvent {
     kind: 'text',
     text: data,
     button: null,
+    contact: null,
     dedupeKey: data,
     receivedAt: NOW,
   };

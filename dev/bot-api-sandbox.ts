@@ -1,0 +1,388 @@
+// Bot API sandbox: a fake of a Telegram-style Bot API (Soroush Plus, Bale: one fake, started once per
+// messenger with its own token) plus the citizen's side of the chat (delivery of JSON Updates to the
+// bot's webhook), so a developer can talk to the bot without an account. Owns the recorded
+// conversation and the injected send faults. Ids are read and written exactly, even beyond 2^53.
+//
+// Bot API (token in the path, JSON or form body):  POST /bot<token>/sendMessage, POST /bot<token>/answerCallbackQuery
+// Control (JSON):  GET/DELETE /_sandbox/messages, GET /_sandbox/conversation, POST /_sandbox/deliver,
+//                  POST/DELETE /_sandbox/faults
+import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import * as v from 'valibot';
+import { parseExactJson, stringifyExact } from '../src/channels/exact-json.ts';
+import { listen, type RunningServer } from './serve.ts';
+
+export type { RunningServer };
+
+export interface BotApiSandboxOptions {
+  port?: number;
+  host?: string;
+  token: string;
+  webhookUrl?: string;
+  /** Sent as X-Telegram-Bot-Api-Secret-Token with every delivered update, when set. */
+  secretToken?: string;
+  /** The longest text sendMessage accepts, default 4096 (Telegram's). */
+  textLimit?: number;
+  deliveryTimeoutMs?: number; // how long /_sandbox/deliver waits for the bot, default 15000
+}
+
+export type ReplyMarkup = v.InferOutput<typeof ReplyMarkupSchema>;
+
+/** What the bot sent with sendMessage. */
+export interface BotApiBotMessage {
+  side: 'bot';
+  id: number;
+  chat_id: string;
+  text: string;
+  reply_markup?: ReplyMarkup;
+  time: string;
+}
+/** An update the sandbox delivered to the bot on the citizen's behalf. */
+export interface BotApiCitizenUpdate {
+  side: 'citizen';
+  id: number;
+  chat_id: string;
+  update_id: number;
+  update: unknown;
+  time: string;
+}
+/** The bot's answerCallbackQuery; the chat is known when the sandbox delivered the press itself. */
+export interface BotApiCallbackAnswer {
+  side: 'callback';
+  id: number;
+  chat_id: string | null;
+  callback_query_id: string;
+  text: string;
+  show_alert: boolean;
+  time: string;
+}
+export type BotApiEntry = BotApiBotMessage | BotApiCitizenUpdate | BotApiCallbackAnswer;
+
+const MAX_ENTRIES = 10_000;
+/** Integers arrive as their digits (parseExactJson); form fields are strings anyway. */
+const Id = v.pipe(v.union([v.string(), v.number()]), v.transform(String), v.regex(/^-?\d{1,20}$/));
+const Flag = v.optional(
+  v.pipe(
+    v.union([v.boolean(), v.picklist(['true', 'false'])]),
+    v.transform((f) => f === true || f === 'true'),
+  ),
+  false,
+);
+
+const KeyboardButton = v.object({
+  text: v.pipe(v.string(), v.nonEmpty()),
+  request_contact: v.optional(v.boolean()),
+  request_location: v.optional(v.boolean()),
+});
+const InlineButton = v.object({
+  text: v.pipe(v.string(), v.nonEmpty()),
+  callback_data: v.optional(v.pipe(v.string(), v.nonEmpty())),
+  url: v.optional(v.string()),
+});
+const ReplyMarkupSchema = v.union([
+  v.object({
+    keyboard: v.array(v.array(KeyboardButton)),
+    resize_keyboard: v.optional(v.boolean()),
+    one_time_keyboard: v.optional(v.boolean()),
+    is_persistent: v.optional(v.boolean()),
+    selective: v.optional(v.boolean()),
+  }),
+  v.object({ inline_keyboard: v.array(v.array(InlineButton)) }),
+  v.object({ remove_keyboard: v.literal(true), selective: v.optional(v.boolean()) }),
+]);
+const SendBody = v.object({
+  chat_id: Id,
+  text: v.string(),
+  // A JSON-serialised string in forms, an object in JSON bodies: both as the real APIs take them.
+  reply_markup: v.optional(v.unknown()),
+  parse_mode: v.optional(v.string()),
+});
+const CallbackBody = v.object({
+  callback_query_id: v.pipe(v.string(), v.nonEmpty()),
+  text: v.optional(v.string(), ''),
+  show_alert: Flag,
+});
+const NonEmpty = v.pipe(v.string(), v.nonEmpty());
+const DeliverBody = v.pipe(
+  v.object({
+    chat_id: Id,
+    /** The sender; in a private chat the user's id is the chat's, which is the default. */
+    from_id: v.optional(Id),
+    text: v.optional(NonEmpty),
+    callback_data: v.optional(NonEmpty),
+    /** A shared card: `user_id` defaults to the sender (their own number); null leaves it out. */
+    contact: v.optional(
+      v.object({ phone_number: NonEmpty, first_name: v.optional(NonEmpty), user_id: v.optional(v.nullable(Id)) }),
+    ),
+  }),
+  v.check(
+    (body) => [body.text, body.callback_data, body.contact].filter((x) => x !== undefined).length === 1,
+    'exactly one of text, callback_data, contact',
+  ),
+);
+/** A number in a control body; JSON integers arrive as their digits, like ids. */
+const Int = v.pipe(
+  v.union([v.number(), v.pipe(v.string(), v.regex(/^-?\d{1,15}$/))]),
+  v.transform(Number),
+  v.integer(),
+);
+const Count = v.optional(v.pipe(Int, v.minValue(1)), 1);
+// `chat_id` limits a fault to one chat, so tests that share the sandbox do not trip each other.
+const FaultChat = v.optional(Id);
+const FaultBody = v.union([
+  v.strictObject({
+    status: v.pipe(Int, v.minValue(400), v.maxValue(599)),
+    count: Count,
+    retryAfter: v.optional(v.pipe(Int, v.minValue(0))),
+    chat_id: FaultChat,
+  }),
+  v.strictObject({ timeoutMs: v.pipe(Int, v.minValue(0), v.maxValue(600_000)), count: Count, chat_id: FaultChat }),
+]);
+type Fault = v.InferOutput<typeof FaultBody>;
+
+const fieldsOf = (issues: readonly v.BaseIssue<unknown>[]) =>
+  [...new Set(issues.map((i) => v.getDotPath(i) ?? i.message))].join(', ');
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const seconds = () => Math.floor(Date.now() / 1000);
+const randomId = () =>
+  Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(36).padStart(2, '0'))
+    .join('')
+    .slice(0, 16);
+
+function sameSecret(a: string, b: string): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
+  return diff === 0;
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return parseExactJson(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** An answer in the Bot API's envelope, ids written exactly. */
+function answer(result: unknown, status: ContentfulStatusCode = 200): Response {
+  return new Response(stringifyExact({ ok: true, result }), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
+}
+function refusal(status: number, description: string, retryAfter?: number): Response {
+  const parameters = retryAfter === undefined ? undefined : { retry_after: retryAfter };
+  return new Response(JSON.stringify({ ok: false, error_code: status, description, parameters }), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
+}
+
+export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
+  const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 15_000;
+  const textLimit = options.textLimit ?? 4096;
+  let entries: BotApiEntry[] = [];
+  let nextId = 1; // message ids, shared by both sides; never reset
+  let nextUpdateId = 1;
+  let faults: (Fault & { remaining: number })[] = [];
+  /** Which chat each delivered button press came from, so its answer can be shown there. */
+  const pressedIn = new Map<string, string>();
+  const app = new Hono();
+
+  const record = <E extends BotApiEntry>(entry: Omit<E, 'id' | 'time'>): E => {
+    const full = { ...entry, id: nextId++, time: new Date().toISOString() } as E;
+    entries.push(full);
+    if (entries.length > MAX_ENTRIES) entries = entries.slice(-MAX_ENTRIES);
+    return full;
+  };
+
+  /** Takes one use of the first send fault that applies to the chat, if any. */
+  function takeFault(chatId: string): Fault | null {
+    const taken = faults.find((f) => f.chat_id === undefined || f.chat_id === chatId);
+    if (!taken) return null;
+    if (--taken.remaining <= 0) faults = faults.filter((f) => f !== taken);
+    return taken;
+  }
+
+  /** The parameters of a call, from a JSON or form body (the real APIs take both). */
+  async function paramsOf(request: Request): Promise<unknown> {
+    const raw = await request.text();
+    if ((request.headers.get('content-type') ?? '').includes('json')) return parseJson(raw);
+    return Object.fromEntries(new URLSearchParams(raw));
+  }
+
+  app.post('/:bot{bot[^/]+}/sendMessage', async (c) => {
+    if (!sameSecret(c.req.param('bot'), `bot${options.token}`)) return refusal(401, 'Unauthorized');
+    const body = v.safeParse(SendBody, await paramsOf(c.req.raw));
+    const injected = takeFault(body.success ? body.output.chat_id : '');
+    if (injected && 'status' in injected) {
+      const retryAfter = injected.status === 429 ? injected.retryAfter : undefined;
+      const description =
+        injected.status === 429
+          ? `Too Many Requests: retry after ${retryAfter ?? 0}`
+          : `injected fault ${injected.status}`;
+      return refusal(injected.status, description, retryAfter);
+    }
+    if (!body.success) return refusal(400, `Bad Request: invalid field(s): ${fieldsOf(body.issues)}`);
+    const { chat_id, text } = body.output;
+    if (!text.trim()) return refusal(400, 'Bad Request: message text is empty');
+    if (text.length > textLimit) return refusal(400, 'Bad Request: message is too long');
+    const raw = body.output.reply_markup;
+    const markup =
+      raw === undefined ? undefined : v.safeParse(ReplyMarkupSchema, typeof raw === 'string' ? parseJson(raw) : raw);
+    if (markup && !markup.success) return refusal(400, "Bad Request: can't parse reply keyboard markup JSON object");
+    const message = record<BotApiBotMessage>({
+      side: 'bot',
+      chat_id,
+      text,
+      ...(markup && { reply_markup: markup.output }),
+    });
+    // A timeout fault: the message is accepted and recorded, but the answer comes late (an ambiguous send).
+    if (injected && 'timeoutMs' in injected) await sleep(injected.timeoutMs);
+    return answer({ message_id: message.id, chat: { id: BigInt(chat_id), type: 'private' }, date: seconds(), text });
+  });
+
+  app.post('/:bot{bot[^/]+}/answerCallbackQuery', async (c) => {
+    if (!sameSecret(c.req.param('bot'), `bot${options.token}`)) return refusal(401, 'Unauthorized');
+    const body = v.safeParse(CallbackBody, await paramsOf(c.req.raw));
+    if (!body.success) return refusal(400, `Bad Request: invalid field(s): ${fieldsOf(body.issues)}`);
+    const { callback_query_id, text, show_alert } = body.output;
+    const chatId = pressedIn.get(callback_query_id) ?? null;
+    record<BotApiCallbackAnswer>({ side: 'callback', chat_id: chatId, callback_query_id, text, show_alert });
+    return answer(true);
+  });
+
+  app.post('/:bot{bot[^/]+}/:method', (c) =>
+    sameSecret(c.req.param('bot'), `bot${options.token}`)
+      ? refusal(404, 'Not Found: method not found')
+      : refusal(401, 'Unauthorized'),
+  );
+
+  const listQuery = (chatId: string | undefined, after: string | undefined): { after: number } | null => {
+    const n = after === undefined ? 0 : Number(after);
+    return Number.isInteger(n) && n >= 0 && (chatId === undefined || chatId !== '') ? { after: n } : null;
+  };
+  const select = (chatId: string | undefined, after: number, sides: BotApiEntry['side'][]) =>
+    entries.filter((e) => e.id > after && sides.includes(e.side) && (chatId === undefined || e.chat_id === chatId));
+
+  app.get('/_sandbox/messages', (c) => {
+    const chatId = c.req.query('chat_id');
+    const q = listQuery(chatId, c.req.query('after'));
+    if (!q) return c.json({ error: 'chat_id must be non-empty and after a non-negative integer' }, 400);
+    return c.json({ messages: select(chatId, q.after, ['bot']) });
+  });
+  app.get('/_sandbox/conversation', (c) => {
+    const chatId = c.req.query('chat_id');
+    const q = listQuery(chatId, c.req.query('after'));
+    if (!q) return c.json({ error: 'chat_id must be non-empty and after a non-negative integer' }, 400);
+    return c.json({ entries: select(chatId, q.after, ['bot', 'citizen', 'callback']) });
+  });
+  app.delete('/_sandbox/messages', (c) => {
+    entries = [];
+    return c.body(null, 204);
+  });
+
+  app.post('/_sandbox/deliver', async (c) => {
+    const body = v.safeParse(DeliverBody, parseJson(await c.req.text()));
+    if (!body.success) return c.json({ error: `missing or invalid field(s): ${fieldsOf(body.issues)}` }, 400);
+    if (!options.webhookUrl) return c.json({ error: 'no webhook URL: start the sandbox with webhookUrl' }, 409);
+    const { chat_id, from_id, text, callback_data, contact } = body.output;
+    const chat = { id: BigInt(chat_id), type: 'private' };
+    const from = { id: BigInt(from_id ?? chat_id), is_bot: false, first_name: 'شهروند آزمایشی' };
+    const updateId = nextUpdateId++;
+    const messageId = nextId; // the id the citizen's entry gets below
+    let update: Record<string, unknown>;
+    if (callback_data !== undefined) {
+      // Pressed under the bot's latest message in the chat, as a citizen would.
+      const under = select(chat_id, 0, ['bot']).at(-1)?.id ?? 0;
+      const id = randomId();
+      pressedIn.set(id, chat_id);
+      update = {
+        update_id: updateId,
+        callback_query: {
+          id,
+          from,
+          chat_instance: chat_id,
+          data: callback_data,
+          message: { message_id: under, date: seconds(), chat },
+        },
+      };
+    } else {
+      const card = contact && {
+        phone_number: contact.phone_number,
+        first_name: contact.first_name ?? from.first_name,
+        ...(contact.user_id !== null && { user_id: BigInt(contact.user_id ?? from_id ?? chat_id) }),
+      };
+      update = {
+        update_id: updateId,
+        message: {
+          message_id: messageId,
+          date: seconds(),
+          chat,
+          from,
+          ...(text !== undefined && { text }),
+          ...(card && { contact: card }),
+        },
+      };
+    }
+    const json = stringifyExact(update);
+    const entry = record<BotApiCitizenUpdate>({
+      side: 'citizen',
+      chat_id,
+      update_id: updateId,
+      update: parseExactJson(json),
+    });
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (options.secretToken) headers['x-telegram-bot-api-secret-token'] = options.secretToken;
+    const started = performance.now();
+    try {
+      const res = await fetch(options.webhookUrl, {
+        method: 'POST',
+        body: json,
+        headers,
+        signal: AbortSignal.timeout(deliveryTimeoutMs),
+      });
+      await res.arrayBuffer(); // drain, so the connection is reused
+      return c.json({
+        id: entry.id,
+        update_id: updateId,
+        status: res.status,
+        ms: Math.round(performance.now() - started),
+      });
+    } catch (err) {
+      const timedOut = err instanceof Error && err.name === 'TimeoutError';
+      return c.json(
+        {
+          id: entry.id,
+          update_id: updateId,
+          status: 0,
+          ms: Math.round(performance.now() - started),
+          error: timedOut ? 'the webhook did not answer in time' : 'the webhook is unreachable',
+        },
+        502,
+      );
+    }
+  });
+
+  app.post('/_sandbox/faults', async (c) => {
+    const body = v.safeParse(FaultBody, parseJson(await c.req.text()));
+    if (!body.success)
+      return c.json(
+        { error: 'expected {status, count?, retryAfter?, chat_id?} or {timeoutMs, count?, chat_id?}' },
+        400,
+      );
+    faults.push({ ...body.output, remaining: body.output.count });
+    return c.json(body.output);
+  });
+  app.delete('/_sandbox/faults', (c) => {
+    faults = [];
+    return c.body(null, 204);
+  });
+
+  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  return app;
+}
+
+export function startBotApiSandbox(options: BotApiSandboxOptions): Promise<RunningServer> {
+  return listen(createBotApiSandbox(options), options.port ?? 0, options.host ?? '127.0.0.1');
+}

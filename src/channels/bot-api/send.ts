@@ -1,0 +1,115 @@
+/**
+ * Calling a Bot API: `POST {base}/bot<token>/<method>` with a JSON body; every answer is
+ * `{ok, result}` or `{ok: false, error_code, description, parameters}` (messengers.md §2.B, §3).
+ * A 429 says how long to wait in `parameters.retry_after` (seconds), in the body.
+ */
+import * as v from 'valibot';
+import { backoffDelay, retryAfterMs } from '../../backoff.ts';
+import { ChannelError } from '../../errors.ts';
+import type { InboundEvent, Reply } from '../../types.ts';
+import { parseExactJson, stringifyExact } from '../exact-json.ts';
+import type { SendResult } from '../types.ts';
+import { type BotApiMessage, renderBotApiMessages } from './render.ts';
+
+export interface BotApiSettings {
+  /** The messenger's name, for errors. */
+  channel: string;
+  apiBase: string;
+  token: string;
+  textLimit: number;
+}
+
+const SEND_TIMEOUT_MS = 10_000;
+/** A button's acknowledgement is worth little once the answer itself is late. */
+const ACKNOWLEDGE_TIMEOUT_MS = 5_000;
+/** A later part of a split reply is retried here, briefly (see sendBotApiMessage). */
+const PART_RETRIES = 3;
+const PART_WAIT_MAX_MS = 5_000;
+const PART_BACKOFF = { baseMs: 500, capMs: PART_WAIT_MAX_MS };
+
+const Integer = v.pipe(v.union([v.string(), v.number()]), v.transform(Number), v.integer(), v.minValue(0));
+const Answer = v.looseObject({
+  ok: v.optional(v.boolean()),
+  result: v.optional(v.looseObject({ message_id: v.optional(v.union([v.string(), v.number()])) })),
+  parameters: v.optional(v.looseObject({ retry_after: v.optional(Integer) })),
+});
+type Answer = v.InferOutput<typeof Answer>;
+
+/**
+ * Sends a reply, split into as many messages as its text needs. Once the first part is out, a
+ * failure would have the whole reply sent again later, repeating the parts already delivered;
+ * so a later part's brief refusal (a 429 from sending fast) is waited out here.
+ */
+export async function sendBotApiMessage(
+  settings: BotApiSettings,
+  fetcher: typeof fetch,
+  chatId: string,
+  reply: Reply,
+): Promise<SendResult> {
+  let result: SendResult = { ok: true, remoteId: null };
+  for (const [index, message] of renderBotApiMessages(chatId, reply, settings.textLimit).entries()) {
+    result = await sendOne(settings, fetcher, message);
+    for (let attempt = 1; index > 0 && !result.ok && result.retryable && attempt <= PART_RETRIES; attempt++) {
+      const wait = result.retryAfterMs ?? backoffDelay(attempt, PART_BACKOFF);
+      if (wait > PART_WAIT_MAX_MS) break;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      result = await sendOne(settings, fetcher, message);
+    }
+    if (!result.ok) return result;
+  }
+  // The last message's id: the one that carries the buttons.
+  return result;
+}
+
+/** Stops the spinner of an inline button press. */
+export async function answerCallbackQuery(
+  settings: BotApiSettings,
+  fetcher: typeof fetch,
+  event: InboundEvent,
+): Promise<void> {
+  if (!event.button) return;
+  const body = { callback_query_id: event.button.callbackId };
+  const response = await call(settings, fetcher, 'answerCallbackQuery', body, ACKNOWLEDGE_TIMEOUT_MS);
+  await response.body?.cancel();
+  if (!response.ok) throw new ChannelError(settings.channel, `answerCallbackQuery refused (HTTP ${response.status})`);
+}
+
+async function sendOne(settings: BotApiSettings, fetcher: typeof fetch, message: BotApiMessage): Promise<SendResult> {
+  let response: Response;
+  try {
+    // A chat id is written as the integer it is, digit for digit, as these APIs type it.
+    const body = { ...message, chat_id: /^-?\d+$/.test(message.chat_id) ? BigInt(message.chat_id) : message.chat_id };
+    response = await call(settings, fetcher, 'sendMessage', body, SEND_TIMEOUT_MS);
+  } catch {
+    // A timeout is ambiguous: the messenger may have delivered it. Retrying may show it twice; losing it is worse.
+    return { ok: false, status: null, retryable: true, retryAfterMs: null };
+  }
+  const answer = await readAnswer(response);
+  if (response.ok && answer?.ok !== false) {
+    const id = answer?.result?.message_id;
+    return { ok: true, remoteId: id === undefined ? null : String(id) };
+  }
+  const retryable = response.status === 429 || response.status >= 500;
+  const bodyWait = answer?.parameters?.retry_after;
+  const wait = bodyWait === undefined ? retryAfterMs(response.headers.get('retry-after')) : bodyWait * 1000;
+  return { ok: false, status: response.status, retryable, retryAfterMs: wait };
+}
+
+function call(settings: BotApiSettings, fetcher: typeof fetch, method: string, body: unknown, timeoutMs: number) {
+  return fetcher(`${settings.apiBase}/bot${settings.token}/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: stringifyExact(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+}
+
+/** The answer's envelope, or null when it is not one (a proxy's HTML error page, say). */
+async function readAnswer(response: Response): Promise<Answer | null> {
+  try {
+    const parsed = v.safeParse(Answer, parseExactJson(await response.text()));
+    return parsed.success ? parsed.output : null;
+  } catch {
+    return null;
+  }
+}
