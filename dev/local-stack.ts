@@ -1,7 +1,8 @@
 /**
  * The whole local stack on 127.0.0.1: a libSQL server (migrated at start), the GSB sandbox, the
  * Gap sandbox with its chat console, and the worker under `wrangler dev`, wired to the three.
- * `npm run dev` runs it on fixed ports; benchmarks run it on free ones.
+ * `npm run dev` runs it on fixed ports; benchmarks run it on free ones, and start a worker of
+ * their own beside it with `startDevWorker`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -61,11 +62,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
 
     const worker = startWorker(new URL(workerUrl).port, workerVars({ libsql: libsql.url, gsb: gsb.url, gap: gap.url }), options);
     stops.push(() => stopProcess(worker));
-    const exitedEarly = new Promise<never>((_, reject) => {
-      worker.once('exit', (code) => reject(new Error(`wrangler dev exited (code ${code}) before it was ready`)));
-    });
-    exitedEarly.catch(() => {}); // it also rejects at a normal stop, when nobody waits on it
-    await Promise.race([waitUntilUp(`${workerUrl}/healthz`, 60_000), exitedEarly]);
+    await waitForWorker(worker, workerUrl);
     worker.once('exit', (code) => {
       if (!stopped) void stop().then(() => options.onWorkerExit?.(code));
     });
@@ -82,8 +79,44 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   }
 }
 
-function startWorker(port: string, vars: Record<string, string>, options: StackOptions): ChildProcess {
+export interface DevWorkerOptions {
+  /** The worker's wrangler config, relative to the project root. */
+  config: string;
+  vars: Record<string, string>;
+  /** Whether wrangler's output reaches this process's stdout and stderr. */
+  showWorkerLog?: boolean;
+}
+
+export interface DevWorker {
+  url: string;
+  /** Stops wrangler and its workerd. Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/**
+ * One more worker under `wrangler dev`, on a free port of 127.0.0.1, beside a stack: the benchmark
+ * runs its baseline worker this way. It must answer 200 on GET /healthz once it is up.
+ */
+export async function startDevWorker(options: DevWorkerOptions): Promise<DevWorker> {
+  const url = `http://${HOST}:${await freePort()}`;
+  const worker = startWorker(new URL(url).port, options.vars, options);
+  const stop = () => stopProcess(worker);
+  try {
+    await waitForWorker(worker, url);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, stop };
+}
+
+function startWorker(
+  port: string,
+  vars: Record<string, string>,
+  options: { config?: string; showWorkerLog?: boolean },
+): ChildProcess {
   const args = ['dev', '--ip', HOST, '--port', port, '--show-interactive-dev-session=false'];
+  if (options.config) args.push('--config', options.config);
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   const worker = spawn(`${root}node_modules/.bin/wrangler`, args, {
     cwd: root,
@@ -104,10 +137,23 @@ function startWorker(port: string, vars: Record<string, string>, options: StackO
   return worker;
 }
 
+async function waitForWorker(worker: ChildProcess, url: string): Promise<void> {
+  const exitedEarly = new Promise<never>((_, reject) => {
+    worker.once('exit', (code) => reject(new Error(`wrangler dev exited (code ${code}) before it was ready`)));
+  });
+  exitedEarly.catch(() => {}); // it also rejects at a normal stop, when nobody waits on it
+  await Promise.race([waitUntilUp(`${url}/healthz`, 60_000), exitedEarly]);
+}
+
 function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once('exit', () => resolve());
+    // wrangler stops its workerd on SIGTERM; one that hangs is killed outright, so that a stop always ends.
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }

@@ -8,7 +8,10 @@ import type { Sealer } from '../crypto/seal.ts';
 import * as schema from './schema.ts';
 
 export function openDb(url: string, authToken?: string) {
-  return drizzle(createClient({ url, authToken }), { schema });
+  // The client's default of 20 queries at once makes the 21st wait and then start from another
+  // request's context, which workerd cancels as hung when that request ends: the slot is never
+  // freed and the isolate stalls. The server (and the Worker's own limits) bound concurrency instead.
+  return drizzle(createClient({ url, authToken, concurrency: Number.POSITIVE_INFINITY }), { schema });
 }
 
 export type Db = ReturnType<typeof openDb>;
