@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startGapSandbox } from './gap-sandbox.ts';
 import { startGsbSandbox } from './gsb-sandbox.ts';
-import { startLibsqlServer } from './libsql-server.ts';
+import { startLibsqlServer } from './libsql-server/index.ts';
 import { localGap, localGsb, workerVars } from './local-settings.ts';
 import { applyMigrations } from './migrate.ts';
 

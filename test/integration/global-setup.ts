@@ -11,7 +11,7 @@ import type { TestProject } from 'vitest/node';
 import { startBotApiSandbox } from '../../dev/bot-api-sandbox.ts';
 import { startGapSandbox } from '../../dev/gap-sandbox.ts';
 import { startGsbSandbox } from '../../dev/gsb-sandbox.ts';
-import { startLibsqlServer } from '../../dev/libsql-server.ts';
+import { startLibsqlServer } from '../../dev/libsql-server/index.ts';
 import { localBale, localGap, localGsb, localSoroush, workerVars } from '../../dev/local-settings.ts';
 import { applyMigrations } from '../../dev/migrate.ts';
 

@@ -14,7 +14,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGapSandbox } from '../../dev/gap-sandbox.ts';
 import { startGsbSandbox } from '../../dev/gsb-sandbox.ts';
-import { startLibsqlServer } from '../../dev/libsql-server.ts';
+import { startLibsqlServer } from '../../dev/libsql-server/index.ts';
 import { localGap, localGsb, workerVars } from '../../dev/local-settings.ts';
 import { applyMigrations } from '../../dev/migrate.ts';
 import type { RunningServer } from '../../dev/serve.ts';

@@ -8,7 +8,7 @@ import { migrate } from 'drizzle-orm/libsql/migrator';
 import { drizzle } from 'drizzle-orm/libsql/web';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startLibsqlServer, type LibsqlServer } from '../../../dev/libsql-server.ts';
+import { startLibsqlServer, type LibsqlServer } from '../../../dev/libsql-server/index.ts';
 
 let dir: string;
 let server: LibsqlServer;

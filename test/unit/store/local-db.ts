@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLibsqlServer } from '../../../dev/libsql-server.ts';
+import { startLibsqlServer } from '../../../dev/libsql-server/index.ts';
 import { applyMigrations } from '../../../dev/migrate.ts';
 import { type Db, openDb } from '../../../src/store/db.ts';
 

@@ -1,0 +1,63 @@
+/**
+ * The HTTP surface: routes, request bodies and responses, and turning a failed pipeline into an
+ * error response. Everything past the JSON body is the stream registry's business.
+ */
+import type http from 'node:http';
+import { HttpError, protocolError } from './errors.ts';
+import type { Version } from './protocol.ts';
+import type { StreamRegistry } from './streams.ts';
+
+const PIPELINE_PATHS = new Map<string, Version>([
+  ['/v2/pipeline', 2],
+  ['/v3/pipeline', 3],
+]);
+
+/** Never rejects: every failure becomes a response, because an unhandled rejection would kill the process. */
+export async function serveHttp(
+  streams: StreamRegistry,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
+  try {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const version = PIPELINE_PATHS.get(pathname);
+    if (req.method === 'GET' && (pathname === '/v2' || pathname === '/v3' || pathname === '/health')) {
+      sendText(res, 200, 'Hello, this is HTTP API v2 (Hrana over HTTP)');
+    } else if (req.method === 'POST' && version !== undefined) {
+      const body = parseJson(await readBody(req));
+      sendJson(res, 200, streams.pipeline(body, version));
+    } else {
+      // Includes /v3-protobuf: the client then falls back to JSON over /v2.
+      sendText(res, 404, 'Not found');
+    }
+  } catch (err) {
+    const status = err instanceof HttpError ? err.status : 500;
+    const code = err instanceof HttpError ? err.code : 'INTERNAL_ERROR';
+    const message = err instanceof Error ? err.message : String(err);
+    if (res.headersSent) res.destroy();
+    else sendJson(res, status, { message, code });
+  }
+}
+
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    return protocolError(`Could not deserialize JSON request body: ${(err as Error).message}`);
+  }
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  // Exactly `application/json`: the Hrana client only reads error bodies with that content type.
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function sendText(res: http.ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain' }).end(body);
+}

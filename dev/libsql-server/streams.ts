@@ -1,0 +1,108 @@
+/**
+ * Streams and their batons: each stream owns one connection (so a transaction spans requests),
+ * a baton that works once and rotates with every pipeline, sqld's 10 s idle expiry, and the
+ * registry that finds a stream from its baton and closes them all on shutdown.
+ */
+import { randomBytes } from 'node:crypto';
+import { Connection } from './connection.ts';
+import { HttpError } from './errors.ts';
+import { decodePipeline, type PipelineResponse, type SqlSource, type Version } from './protocol.ts';
+import { handleRequest } from './requests.ts';
+
+const STREAM_EXPIRY_MS = 10_000;
+/** How long an expired stream's baton keeps answering "expired" rather than "invalid". */
+const EXPIRED_MEMORY_MS = 300_000;
+
+export class Stream {
+  readonly id = randomBytes(12).toString('base64url');
+  readonly sqls = new Map<number, string>();
+  /** The nonce the next baton must carry; rotated on every request so a baton works once. */
+  nonce = '';
+  expired = false;
+  timer: NodeJS.Timeout | undefined;
+
+  constructor(public conn: Connection | null) {}
+
+  connection(): Connection {
+    if (this.conn === null) throw new HttpError(400, 'The stream has already been closed', 'STREAM_CLOSED');
+    return this.conn;
+  }
+
+  close(): void {
+    const conn = this.conn;
+    this.conn = null;
+    conn?.close();
+  }
+
+  resolveSql(source: SqlSource): string {
+    if (source.sql !== undefined) return source.sql;
+    const sql = this.sqls.get(source.sqlId!);
+    if (sql === undefined) throw new HttpError(400, `SQL text with id ${source.sqlId} was not found`, 'SQL_NOT_FOUND');
+    return sql;
+  }
+}
+
+export class StreamRegistry {
+  readonly #file: string;
+  /** Streams between requests, by id: open ones waiting for their baton, and recently expired ones. */
+  readonly #streams = new Map<string, Stream>();
+  #closed = false;
+
+  constructor(file: string) {
+    this.#file = file;
+  }
+
+  /** Runs synchronously from start to end, so requests never interleave inside one database call. */
+  pipeline(body: unknown, version: Version): PipelineResponse {
+    if (this.#closed) throw new HttpError(503, 'The server is shutting down', 'SERVER_CLOSED');
+    const request = decodePipeline(body, version);
+    const stream = this.#acquire(request.baton);
+    try {
+      const results = request.requests.map((req) => handleRequest(stream, req));
+      return { baton: this.#release(stream), base_url: null, results };
+    } catch (err) {
+      // Like sqld, a request that fails as a whole drops its stream and rolls back its transaction.
+      this.#streams.delete(stream.id);
+      stream.close();
+      throw err;
+    }
+  }
+
+  closeAll(): void {
+    this.#closed = true;
+    for (const stream of this.#streams.values()) {
+      clearTimeout(stream.timer);
+      stream.close();
+    }
+    this.#streams.clear();
+  }
+
+  #acquire(baton: string | null): Stream {
+    if (baton === null) return new Stream(new Connection(this.#file));
+    const [id = '', nonce] = baton.split('.');
+    const stream = this.#streams.get(id);
+    if (stream === undefined)
+      throw new HttpError(400, 'The baton is invalid or its stream was closed', 'BATON_INVALID');
+    if (stream.expired) throw new HttpError(400, 'The stream has expired due to inactivity', 'STREAM_EXPIRED');
+    if (stream.nonce !== nonce) throw new HttpError(400, 'The baton has already been used', 'BATON_REUSED');
+    clearTimeout(stream.timer);
+    return stream;
+  }
+
+  #release(stream: Stream): string | null {
+    if (stream.conn === null) {
+      this.#streams.delete(stream.id);
+      return null;
+    }
+    stream.nonce = randomBytes(12).toString('base64url');
+    this.#streams.set(stream.id, stream);
+    stream.timer = setTimeout(() => this.#expire(stream), STREAM_EXPIRY_MS).unref();
+    return `${stream.id}.${stream.nonce}`;
+  }
+
+  #expire(stream: Stream): void {
+    stream.close();
+    stream.expired = true;
+    stream.timer = setTimeout(() => this.#streams.delete(stream.id), EXPIRED_MEMORY_MS).unref();
+  }
+}
