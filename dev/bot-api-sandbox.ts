@@ -3,7 +3,9 @@
 // bot's webhook), so a developer can talk to the bot without an account. Owns the recorded
 // conversation and the injected send faults. Ids are read and written exactly, even beyond 2^53.
 //
-// Bot API (token in the path, JSON or form body):  POST /bot<token>/sendMessage, POST /bot<token>/answerCallbackQuery
+// Bot API (token in the path, JSON or form body):  POST /bot<token>/sendMessage, POST /bot<token>/answerCallbackQuery,
+//   POST /bot<token>/setWebhook (deliveries then go to its url, with its secret_token),
+//   GET|POST /bot<token>/getWebhookInfo
 // Control (JSON):  GET/DELETE /_sandbox/messages, GET /_sandbox/conversation, POST /_sandbox/deliver,
 //                  POST/DELETE /_sandbox/faults
 import { Hono } from 'hono';
@@ -102,6 +104,17 @@ const CallbackBody = v.object({
   text: v.optional(v.string(), ''),
   show_alert: Flag,
 });
+/** A list the real APIs take as a JSON array, or as a JSON-serialised string in forms. */
+const StringList = v.pipe(
+  v.union([v.array(v.string()), v.pipe(v.string(), v.parseJson(), v.array(v.string()))]),
+  v.transform((list) => [...list]),
+);
+const SetWebhookBody = v.object({
+  // Empty: the webhook is removed.
+  url: v.union([v.literal(''), v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//))]),
+  secret_token: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,256}$/))),
+  allowed_updates: v.optional(StringList),
+});
 const NonEmpty = v.pipe(v.string(), v.nonEmpty());
 const DeliverBody = v.pipe(
   v.object({
@@ -185,6 +198,10 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
   let nextId = 1; // message ids, shared by both sides; never reset
   let nextUpdateId = 1;
   let faults: (Fault & { remaining: number })[] = [];
+  /** What setWebhook registered; until it is called, the options' webhook URL and secret token. */
+  let webhook: { url: string; secretToken?: string; allowedUpdates?: string[] } | null = null;
+  const webhookUrl = () => (webhook ? webhook.url || undefined : options.webhookUrl);
+  const secretToken = () => (webhook ? webhook.secretToken : options.secretToken);
   /** Which chat each delivered button press came from, so its answer can be shown there. */
   const pressedIn = new Map<string, string>();
   const app = new Hono();
@@ -252,6 +269,32 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
     return answer(true);
   });
 
+  app.post('/:bot{bot[^/]+}/setWebhook', async (c) => {
+    if (!sameSecret(c.req.param('bot'), `bot${options.token}`)) return refusal(401, 'Unauthorized');
+    const body = v.safeParse(SetWebhookBody, await paramsOf(c.req.raw));
+    if (!body.success) return refusal(400, `Bad Request: invalid field(s): ${fieldsOf(body.issues)}`);
+    const { url, secret_token, allowed_updates } = body.output;
+    webhook = {
+      url,
+      ...(secret_token && { secretToken: secret_token }),
+      ...(allowed_updates && { allowedUpdates: allowed_updates }),
+    };
+    return Response.json({ ok: true, result: true, description: url ? 'Webhook was set' : 'Webhook was deleted' });
+  });
+
+  // Telegram's answer leaves the secret token out, and so does this one.
+  app.on(['GET', 'POST'], '/:bot{bot[^/]+}/getWebhookInfo', (c) => {
+    if (!sameSecret(c.req.param('bot'), `bot${options.token}`)) return refusal(401, 'Unauthorized');
+    const url = webhookUrl() ?? '';
+    const allowed = webhook?.allowedUpdates;
+    return answer({
+      url,
+      has_custom_certificate: false,
+      pending_update_count: 0,
+      ...(allowed && { allowed_updates: allowed }),
+    });
+  });
+
   app.post('/:bot{bot[^/]+}/:method', (c) =>
     sameSecret(c.req.param('bot'), `bot${options.token}`)
       ? refusal(404, 'Not Found: method not found')
@@ -285,7 +328,8 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
   app.post('/_sandbox/deliver', async (c) => {
     const body = v.safeParse(DeliverBody, parseJson(await c.req.text()));
     if (!body.success) return c.json({ error: `missing or invalid field(s): ${fieldsOf(body.issues)}` }, 400);
-    if (!options.webhookUrl) return c.json({ error: 'no webhook URL: start the sandbox with webhookUrl' }, 409);
+    const target = webhookUrl();
+    if (!target) return c.json({ error: 'no webhook URL: start the sandbox with webhookUrl, or call setWebhook' }, 409);
     const { chat_id, from_id, text, callback_data, contact } = body.output;
     const chat = { id: BigInt(chat_id), type: 'private' };
     const from = { id: BigInt(from_id ?? chat_id), is_bot: false, first_name: 'شهروند آزمایشی' };
@@ -333,10 +377,11 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
       update: parseExactJson(json),
     });
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (options.secretToken) headers['x-telegram-bot-api-secret-token'] = options.secretToken;
+    const token = secretToken();
+    if (token) headers['x-telegram-bot-api-secret-token'] = token;
     const started = performance.now();
     try {
-      const res = await fetch(options.webhookUrl, {
+      const res = await fetch(target, {
         method: 'POST',
         body: json,
         headers,

@@ -3,6 +3,8 @@
  * the worker is started with them. They guard nothing but a developer's own machine.
  */
 
+import { localChannelVars } from './local-keys.ts';
+
 export const localGsb = {
   clientId: 'pishkhan-local',
   clientSecret: 'local-client-secret',
@@ -29,6 +31,11 @@ export const localBale = {
   secretToken: 'local-bale-secret-token',
 };
 
+/** Soroush's older API: a token of the ~60-character shape `from` ids have (messengers.md §2.A). */
+export const localSoroushLegacy = {
+  token: 'local-soroush-legacy-bot-token-00000000000000000000000000000000',
+};
+
 /** Keys for personal data at rest, for local data only. */
 export const localPii = {
   keys: JSON.stringify({ local1: 'AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=' }),
@@ -37,8 +44,8 @@ export const localPii = {
 };
 
 /**
- * The worker's environment, given the addresses of the parts it talks to. Soroush and Bale are on
- * when their sandbox's address is given.
+ * The worker's environment, given the addresses of the parts it talks to. Soroush, Bale and
+ * Soroush legacy are on when their sandbox's address is given.
  */
 export function workerVars(urls: {
   libsql: string;
@@ -46,6 +53,7 @@ export function workerVars(urls: {
   gap: string;
   soroush?: string;
   bale?: string;
+  soroushLegacy?: string;
 }): Record<string, string> {
   return {
     LIBSQL_URL: urls.libsql,
@@ -55,6 +63,7 @@ export function workerVars(urls: {
     GSB_USERNAME: localGsb.username,
     GSB_PASSWORD: localGsb.password,
     GSB_BASIC_AUTH: localGsb.basicAuth,
+    ...localChannelVars,
     PII_KEYS: localPii.keys,
     PII_KEY_ID: localPii.keyId,
     PII_PEPPER: localPii.pepper,
@@ -63,6 +72,10 @@ export function workerVars(urls: {
     GAP_WEBHOOK_SECRET: localGap.webhookSecret,
     ...(urls.soroush && botApiVars('SOROUSH', localSoroush, urls.soroush)),
     ...(urls.bale && botApiVars('BALE', localBale, urls.bale)),
+    ...(urls.soroushLegacy && {
+      SOROUSH_LEGACY_API_BASE: urls.soroushLegacy,
+      SOROUSH_LEGACY_BOT_TOKEN: localSoroushLegacy.token,
+    }),
   };
 }
 

@@ -1,6 +1,7 @@
 /**
- * The whole local stack on 127.0.0.1: a libSQL server (migrated at start), the GSB sandbox, the
- * Gap sandbox with its chat console, and the worker under `wrangler dev`, wired to the three.
+ * The whole local stack on 127.0.0.1: a libSQL server (migrated at start), the GSB sandbox, a
+ * sandbox per messenger (Gap with its chat console, Soroush Plus, Bale, Soroush's legacy stream),
+ * and the worker under `wrangler dev`, wired to them all.
  * `npm run dev` runs it on fixed ports; benchmarks run it on free ones, and start a worker of
  * their own beside it with `startDevWorker`.
  */
@@ -9,21 +10,27 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { startBotApiSandbox } from './bot-api-sandbox.ts';
 import { startGapSandbox } from './gap-sandbox.ts';
 import { startGsbSandbox } from './gsb-sandbox.ts';
 import { startLibsqlServer } from './libsql-server/index.ts';
-import { localGap, localGsb, workerVars } from './local-settings.ts';
+import { localSandboxKeys } from './local-keys.ts';
+import { localBale, localGap, localGsb, localSoroush, localSoroushLegacy, workerVars } from './local-settings.ts';
 import { applyMigrations } from './migrate.ts';
+import { startSoroushLegacySandbox } from './soroush-legacy-sandbox.ts';
 
 export const HOST = '127.0.0.1';
 const SWEEP_EVERY_MS = 5_000;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/** The parts of the stack, each on its own port. */
+export type Part = 'worker' | 'libsql' | 'gsb' | 'gap' | 'soroush' | 'bale' | 'soroushLegacy';
+
 export interface StackOptions {
   /** Where the database file lives. */
   dataDir: string;
   /** 0 (the default) picks a free port. */
-  ports?: Partial<Record<'worker' | 'libsql' | 'gsb' | 'gap', number>>;
+  ports?: Partial<Record<Part, number>>;
   /** Whether wrangler's output reaches this process's stdout and stderr. */
   showWorkerLog?: boolean;
   /** Called, after every other part is stopped, if wrangler exits on its own once the stack is up. */
@@ -31,7 +38,7 @@ export interface StackOptions {
 }
 
 export interface LocalStack {
-  urls: { worker: string; libsql: string; gsb: string; gap: string };
+  urls: Record<Part, string>;
   webhookUrl: string;
   /** Stops every part, the worker first. Safe to call more than once. */
   stop(): Promise<void>;
@@ -52,15 +59,53 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     stops.push(() => libsql.close());
     await applyMigrations(libsql.url);
 
-    const gsb = await startGsbSandbox({ ...localGsb, port: ports.gsb, host: HOST });
+    const gsb = await startGsbSandbox({
+      ...localGsb,
+      ...localSandboxKeys,
+      libsqlUrl: libsql.url,
+      port: ports.gsb,
+      host: HOST,
+    });
     stops.push(() => gsb.close());
 
     const workerUrl = `http://${HOST}:${ports.worker || (await freePort())}`;
     const webhookUrl = `${workerUrl}/webhooks/gap/${localGap.webhookSecret}`;
     const gap = await startGapSandbox({ token: localGap.token, port: ports.gap, host: HOST, webhookUrl });
     stops.push(() => gap.close());
+    const soroush = await startBotApiSandbox({
+      token: localSoroush.token,
+      secretToken: localSoroush.secretToken,
+      textLimit: 4000,
+      port: ports.soroush,
+      host: HOST,
+      webhookUrl: `${workerUrl}/webhooks/soroush/${localSoroush.webhookSecret}`,
+    });
+    stops.push(() => soroush.close());
+    const bale = await startBotApiSandbox({
+      token: localBale.token,
+      secretToken: localBale.secretToken,
+      port: ports.bale,
+      host: HOST,
+      webhookUrl: `${workerUrl}/webhooks/bale/${localBale.webhookSecret}`,
+    });
+    stops.push(() => bale.close());
+    const soroushLegacy = await startSoroushLegacySandbox({
+      token: localSoroushLegacy.token,
+      port: ports.soroushLegacy,
+      host: HOST,
+    });
+    stops.push(() => soroushLegacy.close());
 
-    const worker = startWorker(new URL(workerUrl).port, workerVars({ libsql: libsql.url, gsb: gsb.url, gap: gap.url }), options);
+    const urls = {
+      worker: workerUrl,
+      libsql: libsql.url,
+      gsb: gsb.url,
+      gap: gap.url,
+      soroush: soroush.url,
+      bale: bale.url,
+      soroushLegacy: soroushLegacy.url,
+    };
+    const worker = startWorker(new URL(workerUrl).port, workerVars(urls), options);
     stops.push(() => stopProcess(worker));
     await waitForWorker(worker, workerUrl);
     worker.once('exit', (code) => {
@@ -72,7 +117,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     }, SWEEP_EVERY_MS);
     stops.push(() => clearInterval(ticker));
 
-    return { urls: { worker: workerUrl, libsql: libsql.url, gsb: gsb.url, gap: gap.url }, webhookUrl, stop };
+    return { urls, webhookUrl, stop };
   } catch (error) {
     await stop();
     throw error;

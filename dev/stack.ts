@@ -15,6 +15,9 @@ async function main(): Promise<void> {
       libsql: port('PISHKHAN_LIBSQL_PORT', 8080),
       gsb: port('PISHKHAN_GSB_PORT', 8790),
       gap: port('PISHKHAN_GAP_PORT', 8791),
+      soroush: port('PISHKHAN_SOROUSH_PORT', 8792),
+      bale: port('PISHKHAN_BALE_PORT', 8793),
+      soroushLegacy: port('PISHKHAN_SOROUSH_LEGACY_PORT', 8794),
     },
     showWorkerLog: true,
     onWorkerExit: (code) => {
@@ -31,6 +34,9 @@ async function main(): Promise<void> {
   Pishkhan is running on ${HOST}:
     chat console (Gap sandbox)  ${urls.gap}/     talk to the bot here
     worker (wrangler dev)       ${urls.worker}      webhooks: POST /webhooks/<messenger>/<secret>
+    Soroush Plus sandbox        ${urls.soroush}      POST /_sandbox/deliver {chat_id, text}
+    Bale sandbox                ${urls.bale}      POST /_sandbox/deliver {chat_id, text}
+    Soroush legacy sandbox      ${urls.soroushLegacy}      POST /_sandbox/deliver {from, body}
     GSB sandbox                 ${urls.gsb}
     libSQL server               ${urls.libsql}      data in .data/pishkhan.db
   Ctrl-C stops everything.

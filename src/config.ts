@@ -1,11 +1,12 @@
 /**
- * The settings every request needs (the database, the bus, the keys for personal data), read
- * from the environment and checked with Valibot. A missing one fails with its name, never with a
- * stack trace or its value.
+ * The settings every request needs (the database, the bus and the channel's signing keys, the keys
+ * for personal data), read from the environment and checked with Valibot. A missing or malformed
+ * one fails with its name, never with a stack trace or its value.
  */
 import * as v from 'valibot';
 import type { EnvVars } from './channels/types.ts';
 import { ConfigError } from './errors.ts';
+import type { ChannelSettings } from './upstream/channel-keys.ts';
 import type { GsbSettings } from './upstream/pgsb-client.ts';
 
 const Required = v.pipe(v.string(), v.minLength(1));
@@ -17,6 +18,22 @@ const KeyMap = v.pipe(
   v.record(v.pipe(v.string(), v.regex(/^[\w-]{1,32}$/)), v.pipe(v.string(), v.base64())),
   v.check((keys) => Object.keys(keys).length > 0),
 );
+/** The shape of a private Ed25519 JWK (importing it checks the rest, in deps.ts). */
+const SigningJwk = v.pipe(
+  v.string(),
+  v.parseJson(),
+  v.looseObject({
+    kty: v.literal('OKP'),
+    crv: v.literal('Ed25519'),
+    x: v.string(),
+    d: v.string(),
+    kid: v.optional(v.string()),
+  }),
+);
+/** `{"keys": [<public Ed25519 JWK with a kid>, ...]}` */
+const JwkSet = v.pipe(v.string(), v.parseJson(), v.looseObject({ keys: v.pipe(v.array(v.unknown()), v.minLength(1)) }));
+/** A key id is sent in every signature: kept to characters no structured field needs to escape. */
+export const KEY_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 const Env = v.object({
   LIBSQL_URL: Url,
@@ -27,6 +44,9 @@ const Env = v.object({
   GSB_USERNAME: Required,
   GSB_PASSWORD: Required,
   GSB_BASIC_AUTH: v.pipe(Required, v.includes(':')),
+  GSB_SIGNING_KEY: SigningJwk,
+  GSB_KEY_ID: v.pipe(v.string(), v.regex(KEY_ID)),
+  GSB_RESPONSE_KEYS: JwkSet,
   PII_KEYS: KeyMap,
   PII_KEY_ID: Required,
   PII_PEPPER: v.pipe(v.string(), v.minLength(16)),
@@ -35,6 +55,8 @@ const Env = v.object({
 export interface Config {
   db: { url: string; authToken?: string };
   gsb: GsbSettings;
+  /** The signed channel's keys, imported in deps.ts (loadChannelKeys). */
+  channel: ChannelSettings;
   pii: { keys: Record<string, string>; keyId: string; pepper: string };
 }
 
@@ -47,6 +69,9 @@ export function readConfig(env: EnvVars): Config {
   }
   const e = parsed.output;
   if (!(e.PII_KEY_ID in e.PII_KEYS)) throw new ConfigError(['PII_KEY_ID']);
+  // A key printed with one id and configured under another would be refused by the bus as unknown.
+  if (e.GSB_SIGNING_KEY.kid !== undefined && e.GSB_SIGNING_KEY.kid !== e.GSB_KEY_ID)
+    throw new ConfigError(['GSB_KEY_ID']);
   return {
     db: { url: e.LIBSQL_URL, authToken: e.LIBSQL_AUTH_TOKEN || undefined },
     gsb: {
@@ -57,6 +82,7 @@ export function readConfig(env: EnvVars): Config {
       password: e.GSB_PASSWORD,
       basicAuth: e.GSB_BASIC_AUTH,
     },
+    channel: { signingKey: e.GSB_SIGNING_KEY, keyId: e.GSB_KEY_ID, responseKeys: e.GSB_RESPONSE_KEYS },
     pii: { keys: e.PII_KEYS, keyId: e.PII_KEY_ID, pepper: e.PII_PEPPER },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The Deno entry, for hosts in the country (where Cloudflare is not): serves the app with
- * `Deno.serve` on HOST:PORT, runs the sweep on a timer, and on SIGTERM or SIGINT stops
- * accepting, lets the work in flight finish (within a bound) and exits. See host.ts.
+ * `Deno.serve` on HOST:PORT, runs the sweep on a timer and reads the update streams (Soroush
+ * legacy), and on SIGTERM or SIGINT stops accepting, lets the work in flight finish (within a
+ * bound) and exits. See host.ts.
  */
 import { createHost, type Host, hostUrl } from './host.ts';
 import { log, logError } from './log.ts';
@@ -40,6 +41,7 @@ const server = Deno.serve(
   (request) => host.app.fetch(request, env),
 );
 host.startSweeps();
+host.startStreams();
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

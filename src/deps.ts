@@ -10,6 +10,8 @@ import { createKeyedHash, type KeyedHash } from './crypto/keyed-hash.ts';
 import { createSealer } from './crypto/seal.ts';
 import { type Catalogue, catalogue } from './services/catalogue.ts';
 import { openDb, type Store } from './store/db.ts';
+import { auditTrail } from './upstream/audit-trail.ts';
+import { loadChannelKeys } from './upstream/channel-keys.ts';
 import type { UpstreamClient } from './upstream/client.ts';
 import { PgsbClient } from './upstream/pgsb-client.ts';
 
@@ -58,13 +60,16 @@ export function depsFor(env: EnvVars): Promise<Deps> {
 
 async function buildDeps(env: EnvVars): Promise<Deps> {
   const config = readConfig(env);
+  const store = {
+    db: openDb(config.db.url, config.db.authToken),
+    sealer: await createSealer(config.pii.keys, config.pii.keyId),
+  };
+  const hash = await createKeyedHash(config.pii.pepper);
+  const keys = await loadChannelKeys(config.channel);
   return {
-    store: {
-      db: openDb(config.db.url, config.db.authToken),
-      sealer: await createSealer(config.pii.keys, config.pii.keyId),
-    },
-    hash: await createKeyedHash(config.pii.pepper),
-    upstream: new PgsbClient(config.gsb, { fetcher: boundFetch }),
+    store,
+    hash,
+    upstream: new PgsbClient(config.gsb, { keys, audit: auditTrail(store, hash), fetcher: boundFetch }),
     channels: channelsFor(env),
     catalogue,
     now: Date.now,

@@ -1,11 +1,12 @@
 /**
  * What the long-lived entries (Node, Deno) add around the app, runtime-free: their settings, a
  * `waitUntil` that keeps track of the work left running after each answer, the sweep on a timer
- * (never two runs at once), and a stop that waits for that work within a bound.
+ * (never two runs at once), the messengers' update streams read all the time (Soroush legacy, when
+ * its token is set), and a stop that waits for that work within a bound.
  */
 import type { Hono } from 'hono';
 import * as v from 'valibot';
-import { createApp, runScheduled } from './app.ts';
+import { createApp, readStreams, runScheduled } from './app.ts';
 import type { EnvVars } from './channels/types.ts';
 import { ConfigError } from './errors.ts';
 import { log } from './log.ts';
@@ -26,7 +27,12 @@ export interface Host {
   sweepEveryS: number;
   /** Starts the sweep timer. */
   startSweeps(): void;
-  /** Stops the timer, closes the server (`close`), waits for work in flight; returns how much was abandoned. */
+  /** Starts reading the update streams of the messengers that serve one (none is configured: nothing). */
+  startStreams(): void;
+  /**
+   * Stops the timer and the streams, closes the server (`close`), waits for work in flight;
+   * returns how much was abandoned.
+   */
   stop(close: () => Promise<void>): Promise<number>;
 }
 
@@ -36,19 +42,20 @@ export function createHost(env: EnvVars): Host {
   if (!parsed.success) throw new ConfigError([...new Set(parsed.issues.map((i) => String(i.path?.[0]?.key)))]);
   const { HOST, PORT, SWEEP_INTERVAL_S } = parsed.output;
 
-  /** Work that runs after its response (Workers' waitUntil): a stop waits for it. */
+  /** Work that runs after its response (Workers' waitUntil) or its stream message: a stop waits for it. */
   const inFlight = new Set<Promise<void>>();
-  const app = createApp({
-    waitUntil(_c, work) {
-      inFlight.add(work);
-      // The app logs its own failures; here a settled promise only leaves the set.
-      const settled = () => inFlight.delete(work);
-      work.then(settled, settled);
-    },
-  });
+  const track = (work: Promise<void>) => {
+    inFlight.add(work);
+    // The app logs its own failures; here a settled promise only leaves the set.
+    const settled = () => inFlight.delete(work);
+    work.then(settled, settled);
+  };
+  const app = createApp({ waitUntil: (_c, work) => track(work) });
 
   let sweeping: Promise<void> | null = null;
   let ticker: ReturnType<typeof setInterval> | undefined;
+  const streams = new AbortController();
+  let streaming: Promise<void> | null = null;
 
   return {
     app,
@@ -63,12 +70,17 @@ export function createHost(env: EnvVars): Host {
         });
       }, SWEEP_INTERVAL_S * 1000);
     },
+    startStreams() {
+      streaming ??= readStreams(env, { signal: streams.signal, background: track });
+    },
     async stop(close) {
       clearInterval(ticker);
+      // The streams stop at once and release their leases with the position reached.
+      streams.abort();
       log('stopping', { inFlight: inFlight.size });
       const drained = (async () => {
-        await close();
-        // Requests answered while the server closed may have added work.
+        await Promise.all([close(), streaming]);
+        // Requests answered while the server closed, and the last stream messages, may have added work.
         while (inFlight.size > 0 || sweeping) await Promise.allSettled([...inFlight, sweeping]);
       })();
       let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,8 +1,8 @@
 /**
  * The Node entry, for hosts in the country (where Cloudflare is not): serves the app with
- * @hono/node-server on HOST:PORT, runs the sweep on a timer, and on SIGTERM or SIGINT stops
- * accepting, lets the work in flight finish (within a bound) and exits. See host.ts. The only
- * module that may import `node:*`.
+ * @hono/node-server on HOST:PORT, runs the sweep on a timer and reads the update streams (Soroush
+ * legacy), and on SIGTERM or SIGINT stops accepting, lets the work in flight finish (within a
+ * bound) and exits. See host.ts. The only module that may import `node:*`.
  */
 import process from 'node:process';
 import { serve } from '@hono/node-server';
@@ -22,6 +22,7 @@ const server = serve({ fetch: (request) => host.app.fetch(request, env), hostnam
   log('listening', { runtime: 'node', url: hostUrl(host.hostname, address.port), sweepEveryS: host.sweepEveryS });
 });
 host.startSweeps();
+host.startStreams();
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -46,6 +46,11 @@ export interface UpstreamCall {
   operation: string;
   pid: string;
   body: Record<string, string>;
+  /**
+   * The identifier the call is about (a postcode, a bill id): personal data, so it only reaches the
+   * audit log as a keyed hash and a masked tail, never in clear.
+   */
+  subject?: string;
 }
 
 /** How an upstream call ended, as the conversation needs to know it. */

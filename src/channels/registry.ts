@@ -2,6 +2,12 @@
 import { bale } from './bale.ts';
 import { gap } from './gap/index.ts';
 import { soroush } from './soroush.ts';
+import { soroushLegacy } from './soroush-legacy/index.ts';
 import type { ChannelFactory } from './types.ts';
 
-export const channelFactories: Readonly<Record<string, ChannelFactory>> = { gap, soroush, bale };
+export const channelFactories: Readonly<Record<string, ChannelFactory>> = {
+  gap,
+  soroush,
+  bale,
+  'soroush-legacy': soroushLegacy,
+};

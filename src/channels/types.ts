@@ -4,10 +4,12 @@ import type { InboundEvent, Reply } from '../types.ts';
 /** The environment as the entries hand it over: variable name → value. */
 export type EnvVars = Readonly<Record<string, unknown>>;
 
-/** A webhook body, read and capped by the app before the adapter sees it. */
+/** A webhook body, read and capped by the app before the adapter sees it; or one message of a stream. */
 export interface WebhookBody {
   contentType: string;
   text: string;
+  /** A stream message's SSE `id`, when the stream gave it one. */
+  eventId?: string;
 }
 
 /** What makes an update the same as another: the inbox keeps a keyed hash of `basis`. */
@@ -30,10 +32,16 @@ export type SendResult =
 /** A messenger, configured and ready. */
 export interface Channel {
   readonly id: string;
-  /** The secret path segment of this messenger's webhook URL. */
-  readonly webhookSecret: string;
-  /** Validates and normalises one webhook body; throws ChannelError when it is malformed. */
-  parse(body: WebhookBody, receivedAt: number): ParsedUpdate;
+  /**
+   * The secret path segment of this messenger's webhook URL; null for a messenger that calls no
+   * webhook (its updates come from `stream`), whose webhook path answers 404.
+   */
+  readonly webhookSecret: string | null;
+  /**
+   * Validates and normalises one update (a webhook body, or a stream message); null for one that
+   * concerns no conversation (a read receipt), which is dropped. Throws ChannelError when it is malformed.
+   */
+  parse(body: WebhookBody, receivedAt: number): ParsedUpdate | null;
   /** Renders a reply for this messenger and sends it. */
   send(chatId: string, reply: Reply): Promise<SendResult>;
   /**
@@ -46,6 +54,32 @@ export interface Channel {
    * spinning. Best effort: rejects when the messenger refused, and the caller carries on.
    */
   acknowledge?(event: InboundEvent): Promise<void>;
+  /** Present for a messenger that serves its updates as a stream to read, rather than webhooks. */
+  readonly stream?: UpdateStream;
+}
+
+/** A messenger's stream of updates (Soroush legacy's Server-Sent Events). */
+export interface UpdateStream {
+  /**
+   * Reads the stream until `reading.signal` aborts, reconnecting whenever it drops or falls quiet,
+   * and hands each message to `reading.deliver`, in order. Resolves once aborted; never rejects.
+   */
+  read(reading: StreamReading): Promise<void>;
+}
+
+export interface StreamReading {
+  signal: AbortSignal;
+  /** The position to resume after (sent as `Last-Event-ID`), null to start wherever the messenger does. */
+  lastEventId: string | null;
+  /** When the last message came (ms since the epoch), so that a long silence is reported across reconnects. */
+  lastMessageAt: number;
+  /**
+   * Takes one message. The stream moves past it only once this resolves: a rejection drops the
+   * connection, and the next one resumes before the message (when the messenger numbers them).
+   */
+  deliver(message: WebhookBody): Promise<void>;
+  /** Told the new position once every message before it has been delivered. */
+  progressed(lastEventId: string): void;
 }
 
 /** Builds a messenger from the environment, or returns null when it is off (its token is not set). */

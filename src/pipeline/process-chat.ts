@@ -88,8 +88,9 @@ async function runEvent(
 
 async function callUpstream(deps: Deps, call: UpstreamCall, idempotencyKey: string): Promise<UpstreamOutcome> {
   const started = deps.now();
+  const subject = deps.catalogue.byId(call.service)?.upstream.subject?.(call.body);
   try {
-    const outcome = await deps.upstream.call(call, idempotencyKey);
+    const outcome = await deps.upstream.call({ ...call, subject }, idempotencyKey);
     log('upstream', { service: call.service, outcome: outcome.kind, ms: deps.now() - started });
     return outcome;
   } catch (error) {

@@ -60,6 +60,7 @@ export const billService: Service<BillResult> = {
       const id = answers.billId ?? '';
       return { billType: billTypeOf(id) ?? '', billId: id };
     },
+    subject: (body) => body.billId,
     result: BillResult,
   },
   render,

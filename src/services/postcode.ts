@@ -50,6 +50,7 @@ export const postcodeService: Service<Address> = {
     operation: 'post/gnaf/addressByPostcode',
     pid: 'pishkhan-postcode-v1',
     body: (answers) => ({ postcode: answers.postcode ?? '' }),
+    subject: (body) => body.postcode,
     result: Address,
   },
   render,

@@ -27,6 +27,8 @@ export interface Service<Result = unknown> {
     pid: string;
     /** The body fields (besides requestId) from the validated answers. */
     body(answers: Readonly<Record<string, string>>): Record<string, string>;
+    /** The identifier in `body` the call is about, for the audit log (hashed and masked there). */
+    subject?(body: Readonly<Record<string, string>>): string | undefined;
     /** The shape of `result` in the bus's answer. */
     result: v.GenericSchema<unknown, Result>;
   };

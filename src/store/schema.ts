@@ -54,6 +54,21 @@ export const conversations = sqliteTable(
   (table) => [primaryKey({ columns: [table.channel, table.chatId] })],
 );
 
+/**
+ * One row per messenger update stream (Soroush legacy): the lease of the one process reading it,
+ * and where it got to, so that two readers never hold it at once and the next one resumes there.
+ */
+export const streamLeases = sqliteTable('stream_leases', {
+  /** The messenger's name. */
+  name: text('name').primaryKey(),
+  leaseOwner: text('lease_owner'),
+  leaseUntil: integer('lease_until').notNull().default(0),
+  /** The SSE id of the last message stored, sent back as Last-Event-ID; null when the server gives none. */
+  lastEventId: text('last_event_id'),
+  /** When the last message came: a long silence is reported (a wrong token looks like a quiet bot). */
+  lastMessageAt: integer('last_message_at').notNull().default(0),
+});
+
 /** Replies waiting to be sent, first in first out per chat. */
 export const outbox = sqliteTable(
   'outbox',

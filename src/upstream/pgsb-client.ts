@@ -1,51 +1,82 @@
 /**
- * The GSB client: the PGSB call shape of gsb-channel.md §1 (OAuth2 password-grant token, cached
- * in the isolate until it expires; Bearer, basicAuthorization and pid headers; a request id per
- * attempt and an idempotency key per logical call) and the status handling of §2.
+ * The GSB client: the signed upstream channel of gsb-channel.md §1–§2. Every attempt carries the
+ * PGSB call shape (cached OAuth2 token; Bearer, basicAuthorization and pid headers) and is signed
+ * afresh (RFC 9421: new created, nonce and X-Request-Id; the same Idempotency-Key) over the exact
+ * body bytes (RFC 9530 Content-Digest). Every answer must be signed by a bus key and bound to its
+ * request, or it is refused. Retries (5xx, 409, 429, timeouts) stay within one deadline; a breaker
+ * per service fails fast when an agency is down; each attempt appends one audit row.
  */
 import * as v from 'valibot';
 import { type Backoff, backoffDelay, retryAfterMs } from '../backoff.ts';
 import { utf8ToBase64 } from '../crypto/base64.ts';
 import { UpstreamError } from '../errors.ts';
+import { logError } from '../log.ts';
 import type { UpstreamCall, UpstreamOutcome } from '../types.ts';
+import type { AttemptRecord, AuditSink } from './audit-trail.ts';
+import { type BreakerOptions, CircuitBreaker } from './breaker.ts';
+import type { ChannelKeys } from './channel-keys.ts';
 import type { UpstreamClient } from './client.ts';
+import {
+  fieldValue,
+  type ReceivedSignature,
+  type RequestMessage,
+  readSignature,
+  responseMessage,
+} from './signing/message-signature.ts';
+import { LABEL, signRequest } from './signing/profile.ts';
+import { verifyResponse } from './signing/verifier.ts';
+import { TokenCache, type TokenSettings } from './token.ts';
 
-export interface GsbSettings {
-  baseUrl: string;
-  clientId: string;
-  clientSecret: string;
-  username: string;
-  password: string;
+export interface GsbSettings extends TokenSettings {
   /** `user:pass` for the basicAuthorization header. */
   basicAuth: string;
 }
 
 export interface PgsbOptions {
+  /** Our signing key and the bus's answer keys (loadChannelKeys). */
+  keys: ChannelKeys;
+  /** Where each attempt is recorded. A failed append is logged; it never fails the call. */
+  audit?: AuditSink;
   fetcher?: typeof fetch;
   /** The whole logical call, retries included, must end within this. */
   deadlineMs?: number;
   attemptTimeoutMs?: number;
   backoff?: Backoff;
+  breaker?: Omit<BreakerOptions, 'now'>;
   sleep?: (ms: number) => Promise<void>;
+  /** Epoch ms: for the deadline, the token's expiry, the breaker's pause and the signatures' times. */
   now?: () => number;
 }
 
-const Token = v.object({ access_token: v.pipe(v.string(), v.minLength(1)), expires_in: v.optional(v.number(), 300) });
 const Answer = v.object({ requestId: v.string(), status: v.literal('OK'), result: v.unknown() });
-/** Refresh the token a little before the bus would refuse it. */
-const TOKEN_MARGIN_MS = 30_000;
+/** A problem's `type` is quoted in errors only when it looks like the URI it should be. */
+const PROBLEM_TYPE = /^[\x21-\x7e]{1,200}$/;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
-type Attempt = { outcome: UpstreamOutcome } | { retryAfterMs: number | null } | { refreshToken: true };
+type Attempt =
+  | { outcome: UpstreamOutcome }
+  /** Worth another attempt: status null when no answer came. */
+  | { retry: { afterMs: number | null; status: number | null } }
+  /** 401: the token (or, failing that, the signature) was refused. */
+  | { refused: string };
+
+type Recorder = (attempt: AttemptRecord) => void;
 
 export class PgsbClient implements UpstreamClient {
-  private token: { value: string; expiresAt: number } | null = null;
+  private readonly tokens: TokenCache;
+  private readonly breaker: CircuitBreaker;
   private readonly fetcher: typeof fetch;
-  private readonly options: Required<Omit<PgsbOptions, 'fetcher'>>;
+  private readonly keys: ChannelKeys;
+  private readonly audit: AuditSink | undefined;
+  private readonly options: Required<Omit<PgsbOptions, 'keys' | 'audit' | 'fetcher' | 'breaker'>>;
 
   constructor(
     private readonly settings: GsbSettings,
-    { fetcher = fetch, ...options }: PgsbOptions = {},
+    { keys, audit, fetcher = fetch, breaker, ...options }: PgsbOptions,
   ) {
+    this.keys = keys;
+    this.audit = audit;
     this.fetcher = fetcher;
     this.options = {
       deadlineMs: 20_000,
@@ -55,87 +86,170 @@ export class PgsbClient implements UpstreamClient {
       now: Date.now,
       ...options,
     };
+    this.tokens = new TokenCache(settings, fetcher, this.options.now);
+    this.breaker = new CircuitBreaker({ ...breaker, now: this.options.now });
   }
 
   async call(call: UpstreamCall, idempotencyKey: string): Promise<UpstreamOutcome> {
+    if (!this.breaker.allow(call.service)) throw new UpstreamError(call.service, null, 'circuit open: failing fast');
+    // One call's rows go in attempt order, each while the next attempt is already on its way.
+    let appended = Promise.resolve();
+    const record: Recorder = (attempt) => {
+      const { audit } = this;
+      if (!audit) return;
+      appended = appended
+        .then(() => audit(attempt))
+        .catch((error: unknown) => logError('audit-append-failed', error, { service: call.service }));
+    };
+    try {
+      const outcome = await this.attempts(call, idempotencyKey, record);
+      this.breaker.succeeded(call.service);
+      return outcome;
+    } catch (error) {
+      this.breaker.failed(call.service);
+      throw error;
+    } finally {
+      await appended;
+    }
+  }
+
+  private async attempts(call: UpstreamCall, idempotencyKey: string, record: Recorder): Promise<UpstreamOutcome> {
     const { now, deadlineMs, backoff, sleep } = this.options;
     const deadline = now() + deadlineMs;
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
-      const result = await this.attempt(call, idempotencyKey);
+      const result = await this.attempt(call, idempotencyKey, deadline, record);
       if ('outcome' in result) return result.outcome;
-      if ('refreshToken' in result) {
-        if (refreshed) throw new UpstreamError(call.service, 401, 'refused the credentials twice');
+      if ('refused' in result) {
+        if (refreshed) {
+          throw new UpstreamError(call.service, 401, `refused twice, with a fresh token (${result.refused})`);
+        }
         refreshed = true;
-        this.token = null;
+        this.tokens.invalidate();
         continue;
       }
-      const wait = result.retryAfterMs ?? backoffDelay(attempt, backoff);
-      if (now() + wait >= deadline) throw new UpstreamError(call.service, null, `no answer within ${deadlineMs} ms`);
+      const wait = result.retry.afterMs ?? backoffDelay(attempt, backoff);
+      if (now() + wait >= deadline) {
+        throw new UpstreamError(call.service, result.retry.status, `no answer within ${deadlineMs} ms`);
+      }
       await sleep(wait);
     }
   }
 
-  private async attempt(call: UpstreamCall, idempotencyKey: string): Promise<Attempt> {
-    let response: Response;
+  private async attempt(
+    call: UpstreamCall,
+    idempotencyKey: string,
+    deadline: number,
+    record: Recorder,
+  ): Promise<Attempt> {
+    const { now, attemptTimeoutMs } = this.options;
+    const timeoutMs = Math.max(1, Math.min(attemptTimeoutMs, deadline - now()));
+    let token: string;
     try {
-      response = await this.fetcher(`${this.settings.baseUrl}/api/client/apim/v1/${call.operation}`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${await this.accessToken(call.service)}`,
-          basicAuthorization: `Basic ${utf8ToBase64(this.settings.basicAuth)}`,
-          pid: call.pid,
-          'content-type': 'application/json',
-          'x-request-id': crypto.randomUUID(),
-          'idempotency-key': idempotencyKey,
-        },
-        body: JSON.stringify({ requestId: idempotencyKey, ...call.body }),
-        signal: AbortSignal.timeout(this.options.attemptTimeoutMs),
-      });
+      token = await this.tokens.get(call.service, timeoutMs);
     } catch (error) {
       if (error instanceof UpstreamError) throw error;
-      return { retryAfterMs: null }; // a timeout or a refused connection
+      return { retry: { afterMs: null, status: null } }; // the token endpoint is down: as good as no answer
     }
-    const status = response.status;
+    const request = await this.signed(call, idempotencyKey, token);
+    const started = now();
+    const attempt = (status: number | null, responseDigest: string | null): AttemptRecord => ({
+      at: started,
+      service: call.service,
+      requestId: request.requestId,
+      idempotencyKey,
+      keyId: this.keys.signer.keyId,
+      created: request.created,
+      nonce: request.nonce,
+      requestDigest: request.digest,
+      responseDigest,
+      status,
+      latencyMs: now() - started,
+      subject: call.subject,
+    });
+
+    let response: Response;
+    let body: Uint8Array<ArrayBuffer>;
+    try {
+      response = await this.fetcher(request.message.url, {
+        method: 'POST',
+        headers: new Headers(request.message.headers.map(([name, value]) => [name, value])),
+        body: request.body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      body = new Uint8Array(await response.arrayBuffer());
+    } catch {
+      record(attempt(null, null));
+      return { retry: { afterMs: null, status: null } }; // a timeout or a refused connection
+    }
+    const { status } = response;
+    record(attempt(status, response.headers.get('content-digest')));
+
+    const verified = await verifyResponse(responseMessage(response), body, request.message, {
+      keys: this.keys.responseKeys,
+      now,
+    });
+    if (!verified.ok) throw new UpstreamError(call.service, status, `answer refused: ${verified.problem.type}`);
+
     if (status === 200) {
-      const answer = v.safeParse(Answer, await response.json().catch(() => null));
+      const answer = v.safeParse(Answer, parseJson(body));
       if (!answer.success) throw new UpstreamError(call.service, status, 'answer is not the PGSB envelope');
+      if (answer.output.requestId !== idempotencyKey) {
+        throw new UpstreamError(call.service, status, 'answer names another requestId');
+      }
       return { outcome: { kind: 'ok', result: answer.output.result } };
     }
-    await response.body?.cancel();
     if (status === 404) return { outcome: { kind: 'not-found' } };
     if (status === 400) return { outcome: { kind: 'rejected' } };
-    if (status === 401) return { refreshToken: true };
+    if (status === 401) return { refused: problemType(body) };
     if (status === 409 || status === 429 || status >= 500) {
-      return { retryAfterMs: retryAfterMs(response.headers.get('retry-after')) };
+      return { retry: { afterMs: retryAfterMs(response.headers.get('retry-after'), now()), status } };
     }
     // 422 (the key reused with another body) and anything unexpected are bugs, not weather.
-    throw new UpstreamError(call.service, status, 'unexpected status');
+    throw new UpstreamError(call.service, status, `unexpected answer (${problemType(body)})`);
   }
 
-  private async accessToken(service: string): Promise<string> {
-    const now = this.options.now();
-    if (this.token && this.token.expiresAt > now) return this.token.value;
-    const { baseUrl, clientId, clientSecret, username, password } = this.settings;
-    const response = await this.fetcher(`${baseUrl}/oauth/token`, {
+  /** One attempt's request: the body's exact bytes, the headers with a fresh signature, and what the audit needs. */
+  private async signed(call: UpstreamCall, idempotencyKey: string, token: string) {
+    const body = encoder.encode(JSON.stringify({ requestId: idempotencyKey, ...call.body }));
+    const requestId = crypto.randomUUID();
+    const unsigned: RequestMessage = {
       method: 'POST',
-      headers: {
-        authorization: `Basic ${utf8ToBase64(`${clientId}:${clientSecret}`)}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ grant_type: 'password', username, password }),
-      signal: AbortSignal.timeout(this.options.attemptTimeoutMs),
-    });
-    if (response.status === 400 || response.status === 401) {
-      await response.body?.cancel();
-      throw new UpstreamError(service, response.status, 'token refused: check GSB_CLIENT_ID, GSB_USERNAME and their secrets');
-    }
-    const token = v.safeParse(Token, await response.json().catch(() => null));
-    if (!response.ok || !token.success) throw new TypeError('token endpoint unavailable');
-    this.token = {
-      value: token.output.access_token,
-      expiresAt: now + token.output.expires_in * 1000 - TOKEN_MARGIN_MS,
+      url: `${this.settings.baseUrl}/api/client/apim/v1/${call.operation}`,
+      headers: [
+        ['authorization', `Bearer ${token}`],
+        ['basicauthorization', `Basic ${utf8ToBase64(this.settings.basicAuth)}`],
+        ['pid', call.pid],
+        ['content-type', 'application/json'],
+        ['x-request-id', requestId],
+        ['idempotency-key', idempotencyKey],
+      ],
     };
-    return this.token.value;
+    const signature = await signRequest(unsigned, body, this.keys.signer, { now: this.options.now });
+    const message: RequestMessage = { ...unsigned, headers: [...unsigned.headers, ...signature] };
+    // signRequest always sets both; read back rather than recomputed, so the audit says what was sent.
+    const { params } = readSignature(message, LABEL) as ReceivedSignature;
+    return {
+      message,
+      body,
+      requestId,
+      digest: fieldValue(message.headers, 'content-digest') as string,
+      created: params.created as number,
+      nonce: params.nonce as string,
+    };
   }
+}
+
+function parseJson(body: Uint8Array): unknown {
+  try {
+    return JSON.parse(decoder.decode(body));
+  } catch {
+    return null;
+  }
+}
+
+/** The problem `type` of an answer, for the operator's log line; never its detail. */
+function problemType(body: Uint8Array): string {
+  const type = (parseJson(body) as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && PROBLEM_TYPE.test(type) ? type : 'no problem type';
 }

@@ -13,6 +13,7 @@ import { startGapSandbox } from '../../dev/gap-sandbox.ts';
 import { startGsbSandbox } from '../../dev/gsb-sandbox.ts';
 import { startLibsqlServer } from '../../dev/libsql-server/index.ts';
 import { localBale, localGap, localGsb, localSoroush, workerVars } from '../../dev/local-settings.ts';
+import { localSandboxKeys } from '../../dev/local-keys.ts';
 import { applyMigrations } from '../../dev/migrate.ts';
 
 declare module 'vitest' {
@@ -25,7 +26,7 @@ export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'pishkhan-test-'));
   const libsql = await startLibsqlServer({ file: join(dir, 'pishkhan.db') });
   await applyMigrations(libsql.url);
-  const gsb = await startGsbSandbox({ ...localGsb, slowMs: 3_000 });
+  const gsb = await startGsbSandbox({ ...localGsb, ...localSandboxKeys, libsqlUrl: libsql.url, slowMs: 3_000 });
   const gap = await startGapSandbox({ token: localGap.token });
   const soroush = await startBotApiSandbox({ token: localSoroush.token, textLimit: 4000 });
   const bale = await startBotApiSandbox({ token: localBale.token });

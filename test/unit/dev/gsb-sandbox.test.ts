@@ -1,40 +1,47 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as v from 'valibot';
-import { createGsbSandbox, MAGIC_BILLS, MAGIC_POSTCODES, startGsbSandbox, type GsbSandboxOptions } from '../../../dev/gsb-sandbox.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  createGsbSandbox,
+  type GsbSandboxOptions,
+  MAGIC_BILLS,
+  MAGIC_POSTCODES,
+  startGsbSandbox,
+} from '../../../dev/gsb-sandbox.ts';
 import { billService } from '../../../src/services/bill.ts';
 import { billCheckDigit, paymentAmount, paymentId } from '../../../src/validation/bill.ts';
 import { jalaliDate } from '../../../src/validation/jalali.ts';
+import {
+  BILL_OP,
+  getToken,
+  POSTCODE_OP as OP,
+  prepare,
+  readCalls,
+  sandboxOptions,
+  send,
+  verifyAnswer,
+  withHeader,
+} from '../upstream/harness.ts';
 
-const OPTIONS: GsbSandboxOptions = {
-  clientId: 'pishkhan', clientSecret: 'client-secret', username: 'gsb-user', password: 'gsb-pass', basicAuth: 'basic-user:basic-pass',
-};
-const OP = '/api/client/apim/v1/post/gnaf/addressByPostcode';
+const OPTIONS: GsbSandboxOptions = sandboxOptions();
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
 type App = ReturnType<typeof createGsbSandbox>;
 
-async function getToken(app: App): Promise<string> {
-  const res = await app.request('/oauth/token', {
-    method: 'POST',
-    headers: { authorization: `Basic ${b64('pishkhan:client-secret')}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'grant_type=password&username=gsb-user&password=gsb-pass',
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  requestId: string | null;
 }
 
-function lookup(app: App, token: string, postcode: string, extra: Record<string, string> = {}, requestId = 'req-1') {
-  return app.request(OP, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`, basicAuthorization: `Basic ${b64('basic-user:basic-pass')}`,
-      pid: 'postcode-pid', 'content-type': 'application/json', ...extra,
-    },
-    body: JSON.stringify({ requestId, postcode }),
-  });
+/** A signed postcode lookup; `extra` replaces headers the signature does not cover. */
+async function lookup(app: App, token: string, postcode: string, extra: Record<string, string> = {}, key?: string) {
+  const prepared = await prepare({ token, fields: { postcode }, idempotencyKey: key ?? 'req-1', pid: 'postcode-pid' });
+  let { message } = prepared;
+  for (const [name, value] of Object.entries(extra)) message = withHeader(message, name, value);
+  return send(app, { ...prepared, message });
 }
-
-interface Problem { type: string; title: string; status: number; detail: string; requestId: string | null }
 
 describe('GSB sandbox: /oauth/token', () => {
   it('issues a bearer token for the right client and user', async () => {
@@ -54,7 +61,8 @@ describe('GSB sandbox: /oauth/token', () => {
   it('refuses a wrong client secret with a 401 problem', async () => {
     const app = createGsbSandbox(OPTIONS);
     const res = await app.request('/oauth/token', {
-      method: 'POST', headers: { authorization: `Basic ${b64('pishkhan:nope')}` },
+      method: 'POST',
+      headers: { authorization: `Basic ${b64('pishkhan:nope')}` },
       body: 'grant_type=password&username=gsb-user&password=gsb-pass',
     });
     expect(res.status).toBe(401);
@@ -65,7 +73,8 @@ describe('GSB sandbox: /oauth/token', () => {
   it('refuses a wrong password with 401', async () => {
     const app = createGsbSandbox(OPTIONS);
     const res = await app.request('/oauth/token', {
-      method: 'POST', headers: { authorization: `Basic ${b64('pishkhan:client-secret')}` },
+      method: 'POST',
+      headers: { authorization: `Basic ${b64('pishkhan:client-secret')}` },
       body: 'grant_type=password&username=gsb-user&password=wrong',
     });
     expect(res.status).toBe(401);
@@ -73,10 +82,16 @@ describe('GSB sandbox: /oauth/token', () => {
 });
 
 describe('GSB sandbox: post/gnaf/addressByPostcode', () => {
-  it('answers a lookup with all headers with a Persian address', async () => {
+  it('answers a signed lookup with a Persian address, signed and bound to the request', async () => {
     const app = createGsbSandbox(OPTIONS);
-    const res = await lookup(app, await getToken(app), '1193653471');
+    const prepared = await prepare({
+      token: await getToken(app),
+      fields: { postcode: '1193653471' },
+      idempotencyKey: 'req-1',
+    });
+    const res = await send(app, prepared);
     expect(res.status).toBe(200);
+    expect(await verifyAnswer(res, prepared.message)).toMatchObject({ ok: true, keyId: 'gsb-sandbox-local-1' });
     const body = (await res.json()) as { requestId: string; status: string; result: Record<string, unknown> };
     expect(body.requestId).toBe('req-1');
     expect(body.status).toBe('OK');
@@ -91,7 +106,8 @@ describe('GSB sandbox: post/gnaf/addressByPostcode', () => {
   it('gives the same postcode the same address and different postcodes different ones', async () => {
     const app = createGsbSandbox(OPTIONS);
     const token = await getToken(app);
-    const result = async (p: string) => ((await (await lookup(app, token, p)).json()) as { result: unknown }).result;
+    const result = async (p: string) =>
+      ((await (await lookup(app, token, p, {}, `key-${crypto.randomUUID()}`)).json()) as { result: unknown }).result;
     const first = await result('1193653471');
     expect(await result('1193653471')).toEqual(first);
     expect(await result('3431745178')).not.toEqual(first);
@@ -126,10 +142,16 @@ describe('GSB sandbox: post/gnaf/addressByPostcode', () => {
   it('answers 7777777777 correctly after the default 3 s delay', async () => {
     const app = createGsbSandbox(OPTIONS);
     const token = await getToken(app);
-    vi.useFakeTimers();
+    const prepared = await prepare({ token, fields: { postcode: MAGIC_POSTCODES.slow } });
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
     try {
       let settled = false;
-      const pending = Promise.resolve(lookup(app, token, MAGIC_POSTCODES.slow)).then((r) => { settled = true; return r; });
+      const pending = send(app, prepared).then((r) => {
+        settled = true;
+        return r;
+      });
+      // The signature checks run on WebCrypto's threads: wait until the operation is asleep.
+      await vi.waitFor(() => expect(vi.getTimerCount()).toBe(1));
       await vi.advanceTimersByTimeAsync(2900);
       expect(settled).toBe(false);
       await vi.advanceTimersByTimeAsync(200);
@@ -144,16 +166,17 @@ describe('GSB sandbox: post/gnaf/addressByPostcode', () => {
   it('refuses a missing or unknown bearer token with 401', async () => {
     const app = createGsbSandbox(OPTIONS);
     await getToken(app);
-    expect((await lookup(app, 'not-issued', '1193653471')).status).toBe(401);
-    const res = await app.request(OP, { method: 'POST', headers: { basicAuthorization: `Basic ${b64('basic-user:basic-pass')}`, pid: 'x' }, body: '{}' });
+    const res = await lookup(app, 'not-issued', '1193653471');
     expect(res.status).toBe(401);
+    expect(((await res.json()) as Problem).type).toContain('invalid-token');
   });
 
   it('refuses a missing or wrong basicAuthorization with 401', async () => {
     const app = createGsbSandbox(OPTIONS);
     const token = await getToken(app);
-    expect((await lookup(app, token, '1193653471', { basicAuthorization: `Basic ${b64('basic-user:bad')}` })).status).toBe(401);
-    const res = await app.request(OP, { method: 'POST', headers: { authorization: `Bearer ${token}`, pid: 'x' }, body: '{}' });
+    const wrong = { basicAuthorization: `Basic ${b64('basic-user:bad')}` };
+    expect((await lookup(app, token, '1193653471', wrong, 'k-basic-1')).status).toBe(401);
+    const res = await lookup(app, token, '1193653471', { basicAuthorization: '' }, 'k-basic-2');
     expect(res.status).toBe(401);
     expect(((await res.json()) as Problem).type).toContain('basic-authorization');
   });
@@ -166,21 +189,19 @@ describe('GSB sandbox: post/gnaf/addressByPostcode', () => {
   });
 });
 
-const BILL_OP = '/api/client/apim/v1/billing/utility/billInquiry';
 const LANDLINE = '7748317800142';
 
-function inquire(app: App, token: string, body: Record<string, string>) {
-  return app.request(BILL_OP, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`, basicAuthorization: `Basic ${b64('basic-user:basic-pass')}`,
-      pid: 'pishkhan-bill-v1', 'content-type': 'application/json',
-    },
-    body: JSON.stringify({ requestId: 'req-bill', ...body }),
-  });
+/** A signed bill inquiry under a fresh idempotency key; the body's requestId stays `req-bill`. */
+async function inquire(app: App, token: string, fields: Record<string, string>) {
+  return send(app, await prepare({ token, path: BILL_OP, fields, pid: 'pishkhan-bill-v1', requestId: 'req-bill' }));
 }
 
-interface BillAnswer { amount: number; billId: string; paymentId: string; dueDate: string }
+interface BillAnswer {
+  amount: number;
+  billId: string;
+  paymentId: string;
+  dueDate: string;
+}
 
 describe('GSB sandbox: billing/utility/billInquiry', () => {
   const billOf = async (app: App, token: string, billType: string, billId: string) => {
@@ -204,7 +225,12 @@ describe('GSB sandbox: billing/utility/billInquiry', () => {
   it('gives a payment id that the client accepts for that bill, carrying the amount', async () => {
     const app = createGsbSandbox(OPTIONS);
     const token = await getToken(app);
-    for (const [billType, billId] of [['landline', LANDLINE], ['water', '2050327604613'], ['electricity', '9174639504124']] as const) {
+    const bills = [
+      ['landline', LANDLINE],
+      ['water', '2050327604613'],
+      ['electricity', '9174639504124'],
+    ] as const;
+    for (const [billType, billId] of bills) {
       const bill = await billOf(app, token, billType, billId);
       expect(v.parse(paymentId(billId), bill.paymentId)).toBe(bill.paymentId);
       expect(paymentAmount(bill.paymentId)).toBe(bill.amount);
@@ -217,11 +243,13 @@ describe('GSB sandbox: billing/utility/billInquiry', () => {
     const token = await getToken(app);
     const first = await billOf(app, token, 'landline', LANDLINE);
     expect(await billOf(app, token, 'landline', LANDLINE)).toEqual(first);
-    const others = await Promise.all(['1', '2', '3', '4', '5'].map((type) => {
-      const id = `12345678${type}`;
-      const billType = ['water', 'electricity', 'gas', 'landline', 'mobile'][Number(type) - 1]!;
-      return billOf(app, token, billType, `${id}${billCheckDigit(id)}`);
-    }));
+    const others = await Promise.all(
+      ['1', '2', '3', '4', '5'].map((type) => {
+        const id = `12345678${type}`;
+        const billType = ['water', 'electricity', 'gas', 'landline', 'mobile'][Number(type) - 1]!;
+        return billOf(app, token, billType, `${id}${billCheckDigit(id)}`);
+      }),
+    );
     expect(new Set(others.map((bill) => `${bill.amount}|${bill.paymentId}|${bill.dueDate}`)).size).toBe(5);
   });
 
@@ -252,56 +280,14 @@ describe('GSB sandbox: billing/utility/billInquiry', () => {
   });
 });
 
-describe('GSB sandbox: idempotency', () => {
-  it('replays the stored first answer for the same key and body, and logs it as replayed', async () => {
-    const app = createGsbSandbox(OPTIONS);
-    const token = await getToken(app);
-    const first = await lookup(app, token, '1193653471', { 'idempotency-key': 'k1' });
-    const second = await lookup(app, token, '1193653471', { 'idempotency-key': 'k1' });
-    expect(second.status).toBe(200);
-    expect(await second.text()).toBe(await first.text());
-    expect(second.headers.get('idempotent-replayed')).toBe('true');
-    const calls = (await (await app.request('/_sandbox/calls')).json()) as { replayed: boolean; idempotencyKey: string }[];
-    expect(calls.map((c) => c.replayed)).toEqual([false, true]);
-    expect(calls[1]!.idempotencyKey).toBe('k1');
-  });
-
-  it('answers 422 when the key comes back with another body', async () => {
-    const app = createGsbSandbox(OPTIONS);
-    const token = await getToken(app);
-    await lookup(app, token, '1193653471', { 'idempotency-key': 'k2' });
-    const res = await lookup(app, token, '3431745178', { 'idempotency-key': 'k2' });
-    expect(res.status).toBe(422);
-  });
-
-  it('answers 409 while the first request with the key is in flight', async () => {
-    const app = createGsbSandbox({ ...OPTIONS, slowMs: 100 });
-    const token = await getToken(app);
-    const first = lookup(app, token, MAGIC_POSTCODES.slow, { 'idempotency-key': 'k3' });
-    await new Promise((r) => setTimeout(r, 20));
-    const second = await lookup(app, token, MAGIC_POSTCODES.slow, { 'idempotency-key': 'k3' });
-    expect(second.status).toBe(409);
-    expect((await first).status).toBe(200);
-  });
-
-  it('does not store a 500, so a retry with the key does the work again', async () => {
-    const app = createGsbSandbox(OPTIONS);
-    const token = await getToken(app);
-    await lookup(app, token, MAGIC_POSTCODES.upstreamError, { 'idempotency-key': 'k4' });
-    await lookup(app, token, MAGIC_POSTCODES.upstreamError, { 'idempotency-key': 'k4' });
-    const calls = (await (await app.request('/_sandbox/calls')).json()) as { replayed: boolean; status: number }[];
-    expect(calls).toMatchObject([{ status: 500, replayed: false }, { status: 500, replayed: false }]);
-  });
-});
-
 describe('GSB sandbox: faults and call log', () => {
   it('answers 503 for every call at errorRate 1 until the faults are replaced', async () => {
     const app = createGsbSandbox({ ...OPTIONS, errorRate: 1 });
     const token = await getToken(app);
-    expect((await lookup(app, token, '1193653471')).status).toBe(503);
+    expect((await lookup(app, token, '1193653471', {}, 'k-fault-1')).status).toBe(503);
     const set = await app.request('/_sandbox/faults', { method: 'POST', body: JSON.stringify({ errorRate: 0 }) });
-    expect(await set.json()).toEqual({ latencyMs: 0, errorRate: 0 });
-    expect((await lookup(app, token, '1193653471')).status).toBe(200);
+    expect(await set.json()).toEqual({ latencyMs: 0, errorRate: 0, timeoutRate: 0, tamperRate: 0 });
+    expect((await lookup(app, token, '1193653471', {}, 'k-fault-1')).status).toBe(200);
   });
 
   it('adds the configured latency to each call', async () => {
@@ -315,26 +301,41 @@ describe('GSB sandbox: faults and call log', () => {
 
   it('refuses fault settings out of range with 400', async () => {
     const app = createGsbSandbox(OPTIONS);
-    const res = await app.request('/_sandbox/faults', { method: 'POST', body: JSON.stringify({ errorRate: 2 }) });
-    expect(res.status).toBe(400);
+    for (const faults of [{ errorRate: 2 }, { tamperRate: -1 }, { timeoutRate: 1.5 }, { surprise: 1 }]) {
+      const res = await app.request('/_sandbox/faults', { method: 'POST', body: JSON.stringify(faults) });
+      expect(res.status).toBe(400);
+    }
   });
 
   it('logs calls without body values, and clears the log on DELETE', async () => {
     const app = createGsbSandbox(OPTIONS);
     const token = await getToken(app);
     await lookup(app, token, '1193653471', {}, 'req-log');
-    const calls = (await (await app.request('/_sandbox/calls')).json()) as Record<string, unknown>[];
+    const calls = await readCalls(app);
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ path: OP, pid: 'postcode-pid', requestId: 'req-log', idempotencyKey: null, status: 200, replayed: false });
+    expect(calls[0]).toMatchObject({
+      path: OP,
+      pid: 'postcode-pid',
+      requestId: 'req-log',
+      idempotencyKey: 'req-log',
+      status: 200,
+      problem: null,
+      replayed: false,
+      performed: true,
+      tampered: false,
+    });
     expect(JSON.stringify(calls)).not.toContain('1193653471');
     expect((await app.request('/_sandbox/calls', { method: 'DELETE' })).status).toBe(204);
-    expect(await (await app.request('/_sandbox/calls')).json()).toEqual([]);
+    expect(await readCalls(app)).toEqual([]);
   });
 });
 
 describe('GSB sandbox: server', () => {
   let stop: (() => Promise<void>) | undefined;
-  afterEach(async () => { await stop?.(); stop = undefined; });
+  afterEach(async () => {
+    await stop?.();
+    stop = undefined;
+  });
 
   it('listens on 127.0.0.1 on a free port and answers over HTTP', async () => {
     const server = await startGsbSandbox(OPTIONS);
@@ -346,5 +347,10 @@ describe('GSB sandbox: server', () => {
 
   it('refuses to listen on a non-loopback host', async () => {
     await expect(startGsbSandbox({ ...OPTIONS, host: '0.0.0.0' })).rejects.toThrow(/loopback/);
+  });
+
+  it('refuses to start with a signing key that has no key id', async () => {
+    const { kid: _kid, ...anonymous } = JSON.parse(OPTIONS.signingKey as string) as Record<string, string>;
+    await expect(startGsbSandbox({ ...OPTIONS, signingKey: anonymous })).rejects.toThrow(/kid/);
   });
 });

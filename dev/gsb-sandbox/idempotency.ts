@@ -1,0 +1,35 @@
+/**
+ * The GSB sandbox's idempotency records in memory, for a sandbox without a libSQL database: the
+ * same rules as LibsqlIdempotencyStore (the IETF Idempotency-Key draft, gsb-channel.md §3).
+ */
+import type { IdempotencyClaim, LibsqlIdempotencyStore, StoredAnswer } from '../../src/store/gateway.ts';
+
+/** What the sandbox needs of an idempotency store: the libSQL one, or the memory one below. */
+export type IdempotencyStore = Pick<LibsqlIdempotencyStore, 'claim' | 'complete'>;
+
+/** Only completed answers are kept; a 5xx or 429 frees the key, so a retry does the work. */
+export function isCompleted(status: number): boolean {
+  return (status >= 200 && status < 300) || status === 400 || status === 404;
+}
+
+export class MemoryIdempotencyStore implements IdempotencyStore {
+  /** A record without an answer is in flight. */
+  private readonly records = new Map<string, { fingerprint: string; answer?: StoredAnswer }>();
+
+  async claim(key: string, fingerprint: string): Promise<IdempotencyClaim> {
+    const record = this.records.get(key);
+    if (!record) {
+      this.records.set(key, { fingerprint });
+      return { kind: 'new' };
+    }
+    if (record.fingerprint !== fingerprint) return { kind: 'mismatch' };
+    return record.answer ? { kind: 'replay', answer: record.answer } : { kind: 'in-flight' };
+  }
+
+  async complete(key: string, answer: StoredAnswer): Promise<void> {
+    const record = this.records.get(key);
+    if (!record || record.answer) return;
+    if (isCompleted(answer.status)) record.answer = answer;
+    else this.records.delete(key);
+  }
+}

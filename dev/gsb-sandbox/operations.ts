@@ -1,0 +1,77 @@
+/**
+ * The GSB sandbox's operations table: one entry per catalogue operation path, each checking its
+ * body like the bus would and answering from data.ts, with the magic inputs of the unhappy paths.
+ */
+import * as v from 'valibot';
+import type { Problem } from '../../src/upstream/signing/problems.ts';
+import { billTypeOf, hasBillCheckDigit, UTILITY_BILL_TYPES } from '../../src/validation/bill.ts';
+import { invalidFields, sandboxProblem } from './answers.ts';
+import { addressFor, billFor } from './data.ts';
+
+/** Postcodes (valid per Iran Post's rule) that take the unhappy paths. */
+export const MAGIC_POSTCODES = { noRecord: '9999999999', upstreamError: '8888888888', slow: '7777777777' } as const;
+/** A bill id (valid per §7, electricity) that has no unpaid bill. */
+export const MAGIC_BILLS = { noRecord: '9999999999921' } as const;
+
+export type Outcome = { ok: true; result: unknown } | { ok: false; problem: Problem };
+export interface OpContext {
+  /** How long the "slow" magic input takes. */
+  slowMs: number;
+}
+export type Operation = (json: unknown, ctx: OpContext) => Promise<Outcome>;
+
+const POSTCODE_RE = /^(?![02])(?!\d{1}[02])(?!\d{2}[02])(?!\d{3}[02])(?!\d{4}[025])(?!\d{5}0)(?!\d{6}0000)\d{10}$/;
+const RequestId = v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(128));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const noRecord = (detail: string): Outcome => ({
+  ok: false,
+  problem: sandboxProblem(404, 'no-record', 'No record', detail),
+});
+
+function operation<S extends v.GenericSchema<unknown, { requestId: string }>>(
+  schema: S,
+  run: (input: v.InferOutput<S>, ctx: OpContext) => Promise<Outcome>,
+): Operation {
+  return async (json, ctx) => {
+    const parsed = v.safeParse(schema, json);
+    return parsed.success ? run(parsed.output, ctx) : { ok: false, problem: invalidFields(parsed.issues) };
+  };
+}
+
+/** Operation path (`{provider}/{gateway}/{operation}`) → operation. */
+export const OPERATIONS: Readonly<Record<string, Operation>> = {
+  'post/gnaf/addressByPostcode': operation(
+    v.object({ requestId: RequestId, postcode: v.pipe(v.string(), v.regex(POSTCODE_RE)) }),
+    async ({ postcode }, ctx) => {
+      if (postcode === MAGIC_POSTCODES.noRecord) return noRecord('no address is registered for this postcode');
+      if (postcode === MAGIC_POSTCODES.upstreamError) {
+        const problem = sandboxProblem(
+          500,
+          'upstream-error',
+          'Upstream error',
+          'the provider (post/gnaf) failed to answer',
+        );
+        return { ok: false, problem };
+      }
+      if (postcode === MAGIC_POSTCODES.slow) await sleep(ctx.slowMs);
+      return { ok: true, result: addressFor(postcode) };
+    },
+  ),
+  'billing/utility/billInquiry': operation(
+    v.pipe(
+      v.object({
+        requestId: RequestId,
+        billType: v.picklist(UTILITY_BILL_TYPES),
+        billId: v.pipe(v.string(), v.regex(/^[1-9]\d{5,12}$/), v.check(hasBillCheckDigit)),
+      }),
+      v.forward(
+        v.check(({ billType, billId }) => billTypeOf(billId) === billType),
+        ['billId'],
+      ),
+    ),
+    async ({ billType, billId }) => {
+      if (billId === MAGIC_BILLS.noRecord) return noRecord('no unpaid bill is registered for this bill id');
+      return { ok: true, result: billFor(billId, billType) };
+    },
+  ),
+};

@@ -1,0 +1,90 @@
+/**
+ * Sending on Soroush legacy: `POST {base}/{token}/sendMessage` with a JSON message; success is a
+ * 2xx answering `{resultCode: 200, resultMessage: "OK"}`, any other resultCode a refusal
+ * (messengers.md §2.A [C]). Apache Camel's client retries HTTP 503, 429 and 301 [S]; here 429,
+ * 301 and every 5xx are retryable (the outbox backs off), anything else is a refusal for good.
+ */
+import * as v from 'valibot';
+import { backoffDelay, retryAfterMs } from '../../backoff.ts';
+import type { Reply } from '../../types.ts';
+import type { SendResult } from '../types.ts';
+import { type LegacyMessage, renderSoroushLegacyMessages } from './render.ts';
+
+export interface SoroushLegacySettings {
+  apiBase: string;
+  token: string;
+  textLimit: number;
+}
+
+const SEND_TIMEOUT_MS = 10_000;
+/** A later part of a split reply is retried here, briefly (see sendSoroushLegacyMessage). */
+const PART_RETRIES = 3;
+const PART_WAIT_MAX_MS = 5_000;
+const PART_BACKOFF = { baseMs: 500, capMs: PART_WAIT_MAX_MS };
+
+const Answer = v.looseObject({
+  resultCode: v.optional(v.pipe(v.union([v.number(), v.pipe(v.string(), v.regex(/^\d{1,4}$/))]), v.transform(Number))),
+});
+
+/**
+ * Sends a reply, split into as many messages as its text needs. Once the first part is out, a
+ * failure would have the whole reply sent again later, repeating the parts already delivered;
+ * so a later part's brief refusal is waited out here.
+ */
+export async function sendSoroushLegacyMessage(
+  settings: SoroushLegacySettings,
+  fetcher: typeof fetch,
+  to: string,
+  reply: Reply,
+): Promise<SendResult> {
+  let result: SendResult = { ok: true, remoteId: null };
+  const messages = renderSoroushLegacyMessages(to, reply, settings.textLimit, Date.now());
+  for (const [index, message] of messages.entries()) {
+    result = await sendOne(settings, fetcher, message);
+    for (let attempt = 1; index > 0 && !result.ok && result.retryable && attempt <= PART_RETRIES; attempt++) {
+      const wait = result.retryAfterMs ?? backoffDelay(attempt, PART_BACKOFF);
+      if (wait > PART_WAIT_MAX_MS) break;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      result = await sendOne(settings, fetcher, message);
+    }
+    if (!result.ok) return result;
+  }
+  return result;
+}
+
+async function sendOne(
+  settings: SoroushLegacySettings,
+  fetcher: typeof fetch,
+  message: LegacyMessage,
+): Promise<SendResult> {
+  let response: Response;
+  try {
+    response = await fetcher(`${settings.apiBase}/${settings.token}/sendMessage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(message),
+      // A 301 is one of Camel's retryable answers: followed, a POST would turn into a GET.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+    });
+  } catch {
+    // A timeout is ambiguous: Soroush may have delivered it. Retrying may show it twice; losing it is worse.
+    return { ok: false, status: null, retryable: true, retryAfterMs: null };
+  }
+  const answer = await readAnswer(response);
+  const code = response.ok ? (answer?.resultCode ?? 200) : response.status;
+  // The message id is not part of the answer (§2.A).
+  if (code === 200) return { ok: true, remoteId: null };
+  const retryable = code === 429 || code === 301 || code >= 500;
+  return { ok: false, status: code, retryable, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) };
+}
+
+/** The answer's envelope, or null when it is not one (a proxy's HTML error page, say). */
+async function readAnswer(response: Response): Promise<v.InferOutput<typeof Answer> | null> {
+  try {
+    const parsed = v.safeParse(Answer, JSON.parse(await response.text()));
+    return parsed.success ? parsed.output : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * What the Soroush legacy runtime tests run against, on free ports of 127.0.0.1: the local libSQL
+ * server (migrated), the GSB sandbox, the Gap sandbox (the worker's settings name it) and the Soroush
+ * legacy sandbox; the citizen's side of the legacy chat; and an entry booted as a child process.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { startGapSandbox } from '../../dev/gap-sandbox.ts';
+import { startGsbSandbox } from '../../dev/gsb-sandbox.ts';
+import { startLibsqlServer } from '../../dev/libsql-server/index.ts';
+import { localGap, localGsb, localSoroushLegacy, workerVars } from '../../dev/local-settings.ts';
+import { applyMigrations } from '../../dev/migrate.ts';
+import type { RunningServer } from '../../dev/serve.ts';
+import {
+  type LegacyBotMessage,
+  type LegacyConnection,
+  type SoroushLegacySandboxOptions,
+  startSoroushLegacySandbox,
+} from '../../dev/soroush-legacy-sandbox.ts';
+import { menuKeyboard } from '../../src/conversation/keyboards.ts';
+import { catalogue } from '../../src/services/catalogue.ts';
+
+export interface LegacyStack {
+  vars: Record<string, string>;
+  legacyUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startLegacyStack(legacy: Omit<SoroushLegacySandboxOptions, 'token'> = {}): Promise<LegacyStack> {
+  const dir = mkdtempSync(join(tmpdir(), 'pishkhan-legacy-'));
+  const servers: RunningServer[] = [];
+  const stop = async () => {
+    await Promise.all(servers.map((server) => server.close()));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const libsql = await startLibsqlServer({ file: join(dir, 'pishkhan.db') });
+    servers.push(libsql);
+    await applyMigrations(libsql.url);
+    const gsb = await startGsbSandbox(localGsb);
+    servers.push(gsb);
+    const gap = await startGapSandbox({ token: localGap.token });
+    servers.push(gap);
+    const sandbox = await startSoroushLegacySandbox({ token: localSoroushLegacy.token, ...legacy });
+    servers.push(sandbox);
+    const vars = workerVars({ libsql: libsql.url, gsb: gsb.url, gap: gap.url, soroushLegacy: sandbox.url });
+    return { vars, legacyUrl: sandbox.url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** A citizen's opaque id, ~60 characters as Soroush's are, fresh per test. */
+export function newCitizen(): string {
+  return `Gr${crypto.randomUUID().replaceAll('-', '')}${crypto.randomUUID().replaceAll('-', '')}`.slice(0, 60);
+}
+
+export async function control(url: string, path: string, body: unknown = {}): Promise<Record<string, unknown>> {
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/** Pushes a citizen's text into the stream, as the messenger would. */
+export const say = (url: string, from: string, body: string) => control(url, '/_sandbox/deliver', { from, body });
+
+export async function sentTo(url: string, to: string): Promise<LegacyBotMessage[]> {
+  const response = await fetch(`${url}/_sandbox/messages?to=${encodeURIComponent(to)}`);
+  return ((await response.json()) as { messages: LegacyBotMessage[] }).messages;
+}
+
+/** Waits until the bot has sent `count` messages to the citizen, and returns them. */
+export async function waitForSent(url: string, to: string, count: number, deadlineMs = 10_000) {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const messages = await sentTo(url, to);
+    if (messages.length >= count) return messages;
+    if (Date.now() > until)
+      throw new Error(`expected ${count} messages to the citizen within ${deadlineMs} ms, got ${messages.length}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function streams(url: string): Promise<{ open: number; connections: LegacyConnection[] }> {
+  return (await (await fetch(`${url}/_sandbox/streams`)).json()) as { open: number; connections: LegacyConnection[] };
+}
+
+/** The menu as Soroush legacy shows it: each service a command button that sends its title back. */
+export const menuAsSent = menuKeyboard(catalogue).map((row) =>
+  row.map((button) => ({ text: button.label, command: button.value })),
+);
+
+/** What pressing the button labelled `label` sends: its command, as the citizen's next message. */
+export function press(message: LegacyBotMessage | undefined, label: string): string {
+  const button = message?.keyboard?.flat().find((b) => b.text === label);
+  if (!button) throw new Error(`no button «${label}» on the last message`);
+  return button.command;
+}
+
+export interface BootedEntry {
+  url: string;
+  /** Every line the entry wrote, stdout and stderr. */
+  output: string[];
+  exited: Promise<number | null>;
+  child: ChildProcess;
+}
+
+/**
+ * Boots an entry as an operator would run it, with only `vars` (plus PATH and HOME) in its
+ * environment, on a free port; resolves once it has said where it listens.
+ */
+export async function bootEntry(
+  command: readonly [string, ...string[]],
+  vars: Record<string, string>,
+): Promise<BootedEntry> {
+  const inherited = Object.fromEntries(
+    ['PATH', 'HOME'].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+  );
+  const [program, ...args] = command;
+  const child = spawn(program, args, {
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    env: { ...inherited, ...vars, HOST: '127.0.0.1', PORT: '0', SWEEP_INTERVAL_S: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "listening" line:\n${output.join('\n')}`)), 30_000);
+    exited.then((code) => reject(new Error(`the entry exited (code ${code}):\n${output.join('\n')}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      output.push(line);
+      const logged = parseLine(line);
+      if (logged?.event === 'listening' && typeof logged.url === 'string') {
+        clearTimeout(timer);
+        resolve(logged.url);
+      }
+    });
+    createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
+  });
+  return { url: await url, output, exited, child };
+}
+
+export function parseLine(line: string): Record<string, unknown> | null {
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+/** Polls `check` until it holds; a check that throws counts as "not yet". */
+export async function waitUntil(check: () => Promise<boolean>, deadlineMs: number, what: string): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > until) throw new Error(`no ${what} within ${deadlineMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
