@@ -10,18 +10,22 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-/** The target is 64 KiB; the budget leaves room to notice a trend before it bites. */
+/**
+ * The target is 64 KiB. drizzle-orm and the libSQL web client alone take about 40 KiB of it, and
+ * with every messenger and the signed channel the worker is past the target: the budget stops it
+ * growing further unnoticed.
+ */
 const TARGET_KIB = 64;
-const BUDGET_KIB = 72;
+const BUDGET_KIB = 80;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = mkdtempSync(join(tmpdir(), 'pishkhan-size-'));
 try {
-  execFileSync(
-    `${root}node_modules/.bin/wrangler`,
-    ['deploy', '--dry-run', '--minify', '--outdir', outdir],
-    { cwd: root, env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' }, stdio: 'ignore' },
-  );
+  execFileSync(`${root}node_modules/.bin/wrangler`, ['deploy', '--dry-run', '--minify', '--outdir', outdir], {
+    cwd: root,
+    env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' },
+    stdio: 'ignore',
+  });
   const bundle = readFileSync(join(outdir, 'index.js'));
   const gzipKiB = gzipSync(bundle).length / 1024;
   console.log(

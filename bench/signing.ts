@@ -18,7 +18,9 @@ const signer = { key: await importSigningKey(privateJwk), keyId: 'bench-1' };
 const options = { keys: await importVerifyKeys({ keys: [publicJwk] }), nonces: new MemoryNonceStore() };
 
 // A request of the size the channel sends: a postcode inquiry.
-const body = new TextEncoder().encode(JSON.stringify({ requestId: '01JBENCHKEY0000000000000000', postcode: '1193653471' }));
+const body = new TextEncoder().encode(
+  JSON.stringify({ requestId: '01JBENCHKEY0000000000000000', postcode: '1193653471' }),
+);
 const request: RequestMessage = {
   method: 'POST',
   url: 'https://gsb.example/api/client/apim/v1/post/gnaf/addressByPostcode',

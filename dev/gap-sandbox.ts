@@ -26,36 +26,92 @@ export type InlineKeyboard = v.InferOutput<typeof InlineKeyboardSchema>;
 
 /** What the bot sent with sendMessage. */
 export interface GapBotMessage {
-  side: 'bot'; id: number; chat_id: string; type: string; data: string;
-  reply_keyboard?: ReplyKeyboard; inline_keyboard?: InlineKeyboard; time: string;
+  side: 'bot';
+  id: number;
+  chat_id: string;
+  type: string;
+  data: string;
+  reply_keyboard?: ReplyKeyboard;
+  inline_keyboard?: InlineKeyboard;
+  time: string;
 }
 /** What the sandbox delivered to the bot on the citizen's behalf (the raw form fields). */
-export interface GapCitizenMessage { side: 'citizen'; id: number; chat_id: string; type: string; data?: string; from: string; time: string }
+export interface GapCitizenMessage {
+  side: 'citizen';
+  id: number;
+  chat_id: string;
+  type: string;
+  data?: string;
+  from: string;
+  time: string;
+}
 /** The bot's answerCallback (a toast or alert on the citizen's screen). */
-export interface GapCallbackAnswer { side: 'callback'; id: number; chat_id: string; callback_id: string; text: string; show_alert: boolean; time: string }
+export interface GapCallbackAnswer {
+  side: 'callback';
+  id: number;
+  chat_id: string;
+  callback_id: string;
+  text: string;
+  show_alert: boolean;
+  time: string;
+}
 export type GapEntry = GapBotMessage | GapCitizenMessage | GapCallbackAnswer;
 
 const MAX_ENTRIES = 10_000;
 const SEND_TYPES = ['text', 'image', 'video', 'audio', 'voice', 'file', 'contact', 'location'] as const;
-const INBOUND_TYPES = ['text', 'join', 'leave', 'image', 'video', 'audio', 'file', 'voice', 'contact', 'location',
-  'triggerButton', 'submitForm', 'invoiceCallback', 'payCallback'] as const;
+const INBOUND_TYPES = [
+  'text',
+  'join',
+  'leave',
+  'image',
+  'video',
+  'audio',
+  'file',
+  'voice',
+  'contact',
+  'location',
+  'triggerButton',
+  'submitForm',
+  'invoiceCallback',
+  'payCallback',
+] as const;
 
 const NonEmpty = v.pipe(v.string(), v.trim(), v.nonEmpty());
 const ReplyKeyboardSchema = v.object({
   // Each button is a one-key object {"<value sent back>": "<label>"}.
-  keyboard: v.array(v.array(v.pipe(v.record(v.string(), v.string()), v.check((b) => Object.keys(b).length === 1)))),
+  keyboard: v.array(
+    v.array(
+      v.pipe(
+        v.record(v.string(), v.string()),
+        v.check((b) => Object.keys(b).length === 1),
+      ),
+    ),
+  ),
   once: v.optional(v.boolean()),
   selective: v.optional(v.boolean()),
 });
-const InlineKeyboardSchema = v.array(v.array(v.looseObject({
-  text: v.string(), cb_data: v.optional(v.string()), url: v.optional(v.string()), open_in: v.optional(v.string()),
-})));
+const InlineKeyboardSchema = v.array(
+  v.array(
+    v.looseObject({
+      text: v.string(),
+      cb_data: v.optional(v.string()),
+      url: v.optional(v.string()),
+      open_in: v.optional(v.string()),
+    }),
+  ),
+);
 const SendForm = v.object({
-  chat_id: NonEmpty, type: v.picklist(SEND_TYPES), data: v.pipe(v.string(), v.nonEmpty()), // text kept as sent
-  reply_keyboard: v.optional(v.string()), inline_keyboard: v.optional(v.string()), form: v.optional(v.string()),
+  chat_id: NonEmpty,
+  type: v.picklist(SEND_TYPES),
+  data: v.pipe(v.string(), v.nonEmpty()), // text kept as sent
+  reply_keyboard: v.optional(v.string()),
+  inline_keyboard: v.optional(v.string()),
+  form: v.optional(v.string()),
 });
 const CallbackForm = v.object({
-  chat_id: NonEmpty, callback_id: NonEmpty, text: v.optional(v.string(), ''),
+  chat_id: NonEmpty,
+  callback_id: NonEmpty,
+  text: v.optional(v.string(), ''),
   show_alert: v.optional(v.picklist(['true', 'false']), 'false'),
 });
 const DeliverBody = v.object({
@@ -63,17 +119,26 @@ const DeliverBody = v.object({
   type: v.optional(v.picklist(INBOUND_TYPES), 'text'),
   // A string is sent as is; an object is JSON-encoded (contact, location, triggerButton...).
   data: v.optional(v.union([v.string(), v.record(v.string(), v.unknown())])),
-  from: v.optional(v.union([v.string(), v.looseObject({ id: v.union([v.number(), v.string()]), name: v.string(), user: v.string() })])),
+  from: v.optional(
+    v.union([v.string(), v.looseObject({ id: v.union([v.number(), v.string()]), name: v.string(), user: v.string() })]),
+  ),
 });
 const WebhookBody = v.object({ url: v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//)) });
 const Count = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 1);
 // `chat_id` limits a fault to one chat, so tests that share the sandbox do not trip each other.
 const FaultChat = v.optional(NonEmpty);
 const FaultBody = v.union([
-  v.strictObject({ status: v.pipe(v.number(), v.integer(), v.minValue(400), v.maxValue(599)), count: Count,
-    retryAfter: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))), chat_id: FaultChat }),
-  v.strictObject({ timeoutMs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(600_000)), count: Count,
-    chat_id: FaultChat }),
+  v.strictObject({
+    status: v.pipe(v.number(), v.integer(), v.minValue(400), v.maxValue(599)),
+    count: Count,
+    retryAfter: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    chat_id: FaultChat,
+  }),
+  v.strictObject({
+    timeoutMs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(600_000)),
+    count: Count,
+    chat_id: FaultChat,
+  }),
 ]);
 type Fault = v.InferOutput<typeof FaultBody>;
 
@@ -88,17 +153,27 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 function parseJson(raw: string): unknown {
-  try { return JSON.parse(raw); } catch { return undefined; }
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Parses a JSON-in-a-form-field keyboard; `undefined` in, `undefined` out; `null` when invalid. */
-function parseKeyboard<S extends v.GenericSchema>(schema: S, raw: string | undefined): v.InferOutput<S> | undefined | null {
+function parseKeyboard<S extends v.GenericSchema>(
+  schema: S,
+  raw: string | undefined,
+): v.InferOutput<S> | undefined | null {
   if (raw === undefined || raw === '') return undefined;
   const parsed = v.safeParse(schema, parseJson(raw));
   return parsed.success ? parsed.output : null;
 }
 
-const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(36).padStart(2, '0')).join('').slice(0, 16);
+const randomId = () =>
+  Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(36).padStart(2, '0'))
+    .join('')
+    .slice(0, 16);
 
 export function createGapSandbox(options: GapSandboxOptions): Hono {
   const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 15_000;
@@ -140,8 +215,12 @@ export function createGapSandbox(options: GapSandboxOptions): Hono {
     if (inlineKeyboard === null) return c.json({ error: 'inline_keyboard is not a valid keyboard JSON' }, 400);
     const { chat_id, type, data } = form.output;
     const message = record<GapBotMessage>({
-      side: 'bot', chat_id, type, data,
-      ...(replyKeyboard && { reply_keyboard: replyKeyboard }), ...(inlineKeyboard && { inline_keyboard: inlineKeyboard }),
+      side: 'bot',
+      chat_id,
+      type,
+      data,
+      ...(replyKeyboard && { reply_keyboard: replyKeyboard }),
+      ...(inlineKeyboard && { inline_keyboard: inlineKeyboard }),
     });
     // A timeout fault: the message is accepted and recorded, but the answer comes late (an ambiguous send).
     if (injected && 'timeoutMs' in injected) await sleep(injected.timeoutMs);
@@ -176,7 +255,10 @@ export function createGapSandbox(options: GapSandboxOptions): Hono {
     if (!q) return c.json({ error: 'chat_id must be non-empty and after a non-negative integer' }, 400);
     return c.json({ entries: select(chatId, q.after, ['bot', 'citizen', 'callback']) });
   });
-  app.delete('/_sandbox/messages', (c) => { entries = []; return c.body(null, 204); });
+  app.delete('/_sandbox/messages', (c) => {
+    entries = [];
+    return c.body(null, 204);
+  });
 
   app.get('/_sandbox/webhook', (c) => c.json({ url: webhookUrl }));
   app.post('/_sandbox/webhook', async (c) => {
@@ -199,25 +281,42 @@ export function createGapSandbox(options: GapSandboxOptions): Hono {
     }
     const numericChat = Number(chat_id);
     const fromValue = body.output.from ?? {
-      id: Number.isSafeInteger(numericChat) ? 1_000_000 + numericChat : 1_000_000, name: 'شهروند آزمایشی', user: 'sandbox_citizen',
+      id: Number.isSafeInteger(numericChat) ? 1_000_000 + numericChat : 1_000_000,
+      name: 'شهروند آزمایشی',
+      user: 'sandbox_citizen',
     };
     const from = typeof fromValue === 'string' ? fromValue : JSON.stringify(fromValue);
     const form = new URLSearchParams({ chat_id, type });
     if (data !== undefined) form.set('data', data);
     form.set('from', from);
-    const entry = record<GapCitizenMessage>({ side: 'citizen', chat_id, type, ...(data !== undefined && { data }), from });
+    const entry = record<GapCitizenMessage>({
+      side: 'citizen',
+      chat_id,
+      type,
+      ...(data !== undefined && { data }),
+      from,
+    });
     const started = performance.now();
     try {
       const res = await fetch(webhookUrl, {
-        method: 'POST', body: form, signal: AbortSignal.timeout(deliveryTimeoutMs),
+        method: 'POST',
+        body: form,
+        signal: AbortSignal.timeout(deliveryTimeoutMs),
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
       await res.arrayBuffer(); // drain, so the connection is reused
       return c.json({ id: entry.id, status: res.status, ms: Math.round(performance.now() - started) });
     } catch (err) {
       const timedOut = err instanceof Error && err.name === 'TimeoutError';
-      return c.json({ id: entry.id, status: 0, ms: Math.round(performance.now() - started),
-        error: timedOut ? 'the webhook did not answer in time' : 'the webhook is unreachable' }, 502);
+      return c.json(
+        {
+          id: entry.id,
+          status: 0,
+          ms: Math.round(performance.now() - started),
+          error: timedOut ? 'the webhook did not answer in time' : 'the webhook is unreachable',
+        },
+        502,
+      );
     }
   });
 
@@ -227,7 +326,10 @@ export function createGapSandbox(options: GapSandboxOptions): Hono {
     faults.push({ ...body.output, remaining: body.output.count });
     return c.json(body.output);
   });
-  app.delete('/_sandbox/faults', (c) => { faults = []; return c.body(null, 204); });
+  app.delete('/_sandbox/faults', (c) => {
+    faults = [];
+    return c.body(null, 204);
+  });
 
   app.get('/', (c) => c.html(GAP_CONSOLE_HTML));
   app.notFound((c) => c.json({ error: 'not found' }, 404));

@@ -113,7 +113,10 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     });
     // wrangler dev does not fire cron triggers; the stack ticks the sweep itself.
     const ticker = setInterval(() => {
-      fetch(`${workerUrl}/cdn-cgi/handler/scheduled`).then((r) => r.body?.cancel(), () => {});
+      fetch(`${workerUrl}/cdn-cgi/handler/scheduled`).then(
+        (r) => r.body?.cancel(),
+        () => {},
+      );
     }, SWEEP_EVERY_MS);
     stops.push(() => clearInterval(ticker));
 

@@ -4,7 +4,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { Hono } from 'hono';
 
 /** A server started by `listen`: its base URL (no trailing slash) and a way to stop it. */
 export interface RunningServer {
@@ -18,7 +17,12 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
  * Serves `app` on `host:port` (port 0 picks a free one) and resolves once it listens.
  * Rejects a non-loopback host, and rejects when the port is taken.
  */
-export function listen(app: Hono<any, any, any>, port = 0, host = '127.0.0.1'): Promise<RunningServer> {
+// Any app with a fetch: the sandboxes' Hono instances differ in their bindings and schemas.
+export function listen(
+  app: { fetch(request: Request): Response | Promise<Response> },
+  port = 0,
+  host = '127.0.0.1',
+): Promise<RunningServer> {
   if (!LOOPBACK.has(host)) {
     return Promise.reject(new Error(`refusing to listen on ${host}: the dev sandboxes bind to loopback only`));
   }

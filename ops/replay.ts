@@ -16,9 +16,12 @@ async function main(args: string[]): Promise<void> {
 
   if (args.length === 0) {
     console.log(`${dead.events.length} dead event(s), ${dead.replies.length} dead reply(ies)`);
-    for (const e of dead.events) console.log(`  event:${e.id}  ${e.channel}  received ${when(e.receivedAt)}  ${e.attempts} attempts`);
-    for (const r of dead.replies) console.log(`  reply:${r.id}  ${r.channel}  ${r.kind}  queued ${when(r.createdAt)}  ${r.attempts} attempts`);
-    if (dead.events.length + dead.replies.length > 0) console.log('replay with: npm run replay -- all   (or -- event:<id> reply:<id> ...)');
+    for (const e of dead.events)
+      console.log(`  event:${e.id}  ${e.channel}  received ${when(e.receivedAt)}  ${e.attempts} attempts`);
+    for (const r of dead.replies)
+      console.log(`  reply:${r.id}  ${r.channel}  ${r.kind}  queued ${when(r.createdAt)}  ${r.attempts} attempts`);
+    if (dead.events.length + dead.replies.length > 0)
+      console.log('replay with: npm run replay -- all   (or -- event:<id> reply:<id> ...)');
     return;
   }
 

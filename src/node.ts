@@ -18,9 +18,12 @@ try {
   process.exit(1);
 }
 
-const server = serve({ fetch: (request) => host.app.fetch(request, env), hostname: host.hostname, port: host.port }, (address) => {
-  log('listening', { runtime: 'node', url: hostUrl(host.hostname, address.port), sweepEveryS: host.sweepEveryS });
-});
+const server = serve(
+  { fetch: (request) => host.app.fetch(request, env), hostname: host.hostname, port: host.port },
+  (address) => {
+    log('listening', { runtime: 'node', url: hostUrl(host.hostname, address.port), sweepEveryS: host.sweepEveryS });
+  },
+);
 host.startSweeps();
 host.startStreams();
 

@@ -14,5 +14,6 @@ export async function createKeyedHash(pepper: string): Promise<KeyedHash> {
     false,
     ['sign'],
   );
-  return async (text) => toBase64Url(new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(text))));
+  return async (text) =>
+    toBase64Url(new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(text))));
 }

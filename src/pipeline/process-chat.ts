@@ -48,7 +48,14 @@ async function drain(deps: Deps, chat: ChatKey, owner: string, held: HeldChat): 
     const acknowledged = event.kind === 'button' ? acknowledge(deps, event) : null;
     const next = await runEvent(deps, state, event, pending.id);
     await acknowledged;
-    const committed = await commitStep(deps.store, { chat, owner, version, ...next, eventId: pending.id, now: deps.now() });
+    const committed = await commitStep(deps.store, {
+      chat,
+      owner,
+      version,
+      ...next,
+      eventId: pending.id,
+      now: deps.now(),
+    });
     log('event', {
       channel: chat.channel,
       kind: event.kind,

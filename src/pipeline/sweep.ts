@@ -21,7 +21,8 @@ export async function sweep(deps: Deps): Promise<void> {
   const worker = async () => {
     while (next < chats.length) {
       const chat = chats[next++];
-      if (chat) await processChat(deps, chat).catch((error) => logError('process-failed', error, { channel: chat.channel }));
+      if (chat)
+        await processChat(deps, chat).catch((error) => logError('process-failed', error, { channel: chat.channel }));
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));

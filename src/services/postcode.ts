@@ -1,7 +1,6 @@
 /** نشانی از کد پستی: the address registered for a postcode (Iran Post GNAF). */
 import * as v from 'valibot';
 import { toPersianDigits } from '../i18n/digits.ts';
-import { fa } from '../i18n/fa.ts';
 import { faServices } from '../i18n/fa-services.ts';
 import { postcode } from '../validation/postcode.ts';
 import type { Service } from './types.ts';
@@ -43,9 +42,7 @@ export const postcodeService: Service<Address> = {
   title: faServices.postcode.title,
   category: faServices.postcode.category,
   identity: false,
-  inputs: [
-    { name: 'postcode', prompt: faServices.postcode.prompt, help: faServices.postcode.help, schema: postcode },
-  ],
+  inputs: [{ name: 'postcode', prompt: faServices.postcode.prompt, help: faServices.postcode.help, schema: postcode }],
   upstream: {
     operation: 'post/gnaf/addressByPostcode',
     pid: 'pishkhan-postcode-v1',

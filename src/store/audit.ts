@@ -49,7 +49,12 @@ export async function verifyAuditChain({ db }: Pick<Store, 'db'>): Promise<Chain
   let previous: { seq: number; rowHash: string } = { seq: 0, rowHash: GENESIS };
   let rows = 0;
   for (;;) {
-    const page = await db.select().from(auditLog).where(gt(auditLog.seq, previous.seq)).orderBy(asc(auditLog.seq)).limit(PAGE);
+    const page = await db
+      .select()
+      .from(auditLog)
+      .where(gt(auditLog.seq, previous.seq))
+      .orderBy(asc(auditLog.seq))
+      .limit(PAGE);
     for (const row of page) {
       if (row.seq !== previous.seq + 1) return { ok: false, rows, seq: row.seq, reason: 'gap' };
       if (row.prevHash !== previous.rowHash) return { ok: false, rows, seq: row.seq, reason: 'broken-link' };

@@ -85,7 +85,9 @@ export class LibsqlIdempotencyStore {
         .set({ status: answer.status, contentType: answer.contentType, body: answer.body })
         .where(and(eq(gatewayIdempotency.key, key), sql`${gatewayIdempotency.status} is null`));
     } else {
-      await db.delete(gatewayIdempotency).where(and(eq(gatewayIdempotency.key, key), sql`${gatewayIdempotency.status} is null`));
+      await db
+        .delete(gatewayIdempotency)
+        .where(and(eq(gatewayIdempotency.key, key), sql`${gatewayIdempotency.status} is null`));
     }
   }
 }

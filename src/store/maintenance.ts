@@ -12,7 +12,12 @@ export const DEAD_LETTER_RETENTION_MS = 30 * 24 * 60 * 60_000;
  * Chats with a pending event received before `staleBefore` (its webhook's own processing should
  * have taken it by then) or a reply that is due.
  */
-export async function chatsWithWork({ db }: Store, staleBefore: number, now: number, limit: number): Promise<ChatKey[]> {
+export async function chatsWithWork(
+  { db }: Store,
+  staleBefore: number,
+  now: number,
+  limit: number,
+): Promise<ChatKey[]> {
   const rows = await db.all<{ channel: string; chat_id: string }>(sql`
     select channel, chat_id from inbox where status = 'pending' and received_at <= ${staleBefore}
     union
@@ -24,18 +29,14 @@ export async function chatsWithWork({ db }: Store, staleBefore: number, now: num
 /** Deletes what is past its retention; returns how many rows of each kind went. */
 export async function purgeExpired({ db }: Store, now: number) {
   const [events, replies, claims] = await db.batch([
-    db
-      .delete(inbox)
-      .where(
-        sql`(${inbox.status} = 'done' and ${inbox.processedAt} < ${now - RETENTION_MS})
+    db.delete(inbox).where(
+      sql`(${inbox.status} = 'done' and ${inbox.processedAt} < ${now - RETENTION_MS})
           or (${inbox.status} = 'dead' and ${inbox.processedAt} < ${now - DEAD_LETTER_RETENTION_MS})`,
-      ),
-    db
-      .delete(outbox)
-      .where(
-        sql`(${outbox.status} = 'sent' and ${outbox.sentAt} < ${now - RETENTION_MS})
+    ),
+    db.delete(outbox).where(
+      sql`(${outbox.status} = 'sent' and ${outbox.sentAt} < ${now - RETENTION_MS})
           or (${outbox.status} = 'dead' and ${outbox.createdAt} < ${now - DEAD_LETTER_RETENTION_MS})`,
-      ),
+    ),
     db.delete(dedupeClaims).where(lte(dedupeClaims.expiresAt, now)),
   ]);
   return { events: events.rowsAffected, replies: replies.rowsAffected, claims: claims.rowsAffected };
@@ -44,7 +45,10 @@ export async function purgeExpired({ db }: Store, now: number) {
 /** The counts an operator watches: inbox lag, outbox backlog, dead letters. */
 export async function backlog({ db }: Store, now: number) {
   const [pendingEvents, pendingReplies, deadEvents, deadReplies] = await db.batch([
-    db.select({ n: count(), oldest: min(inbox.receivedAt) }).from(inbox).where(eq(inbox.status, 'pending')),
+    db
+      .select({ n: count(), oldest: min(inbox.receivedAt) })
+      .from(inbox)
+      .where(eq(inbox.status, 'pending')),
     db
       .select({ n: count(), due: count(sql`case when ${outbox.nextAt} <= ${now} then 1 end`) })
       .from(outbox)

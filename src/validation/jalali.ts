@@ -9,8 +9,8 @@
  * cycle the next break starts. ICU agrees with it from 1178 to 1501; it is defined for -61 to 3177.
  */
 import * as v from 'valibot';
-import { faValidation } from '../i18n/fa-validation.ts';
 import { toPersianDigits } from '../i18n/digits.ts';
+import { faValidation } from '../i18n/fa-validation.ts';
 import { stripInvisible, toAsciiDigits } from './normalise.ts';
 
 export interface JalaliDate {
@@ -179,5 +179,8 @@ export const jalaliDate = v.pipe(
 export function pastJalaliDate(now: number) {
   const today = formatJalali(tehranToday(now), 'latin');
   // Both sides are zero-padded yyyy/mm/dd, so text order is date order.
-  return v.pipe(jalaliDate, v.check((date: string) => date <= today, faValidation.jalaliFuture));
+  return v.pipe(
+    jalaliDate,
+    v.check((date: string) => date <= today, faValidation.jalaliFuture),
+  );
 }

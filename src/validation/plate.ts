@@ -5,15 +5,46 @@
  * group order (`۶۷ ایران ۳۴۵ ب ۱۲`) so that it looks like the plate on screen: both orders are read.
  */
 import * as v from 'valibot';
-import { faValidation } from '../i18n/fa-validation.ts';
 import { toPersianDigits } from '../i18n/digits.ts';
+import { faValidation } from '../i18n/fa-validation.ts';
 import { normaliseIdentifier } from './normalise.ts';
 
 /** The letter codes, in order from 01 (الف) to 32 (ی); 33 and 34 are plates marked with a word. */
 const LETTERS = [
-  'الف', 'ب', 'پ', 'ت', 'ث', 'ج', 'چ', 'ح', 'خ', 'د', 'ذ', 'ر', 'ز', 'ژ', 'س', 'ش',
-  'ص', 'ض', 'ط', 'ظ', 'ع', 'غ', 'ف', 'ق', 'ک', 'گ', 'ل', 'م', 'ن', 'و', 'ه', 'ی',
-  'معلولین', 'تشریفات',
+  'الف',
+  'ب',
+  'پ',
+  'ت',
+  'ث',
+  'ج',
+  'چ',
+  'ح',
+  'خ',
+  'د',
+  'ذ',
+  'ر',
+  'ز',
+  'ژ',
+  'س',
+  'ش',
+  'ص',
+  'ض',
+  'ط',
+  'ظ',
+  'ع',
+  'غ',
+  'ف',
+  'ق',
+  'ک',
+  'گ',
+  'ل',
+  'م',
+  'ن',
+  'و',
+  'ه',
+  'ی',
+  'معلولین',
+  'تشریفات',
 ] as const;
 
 const CODE_OF = new Map<string, string>([

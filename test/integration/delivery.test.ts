@@ -1,5 +1,5 @@
-import { env } from 'cloudflare:workers';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { step } from '../../src/conversation/engine.ts';
@@ -8,9 +8,9 @@ import { depsFor } from '../../src/deps.ts';
 import { fa } from '../../src/i18n/fa.ts';
 import worker from '../../src/index.ts';
 import { MAX_EVENT_ATTEMPTS } from '../../src/pipeline/process-chat.ts';
+import { catalogue } from '../../src/services/catalogue.ts';
 import { claimEvent, openEvent } from '../../src/store/inbox.ts';
 import { replayDeadLetters } from '../../src/store/maintenance.ts';
-import { catalogue } from '../../src/services/catalogue.ts';
 import { newChatId, postUpdate, sendText, waitForMessages, webhookUrl } from './gap.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -150,7 +150,9 @@ describe('recovery', () => {
       dedupeKey: `crash-${chatId}`,
       receivedAt,
     };
-    expect(await claimEvent(deps.store, event, { key: event.dedupeKey, expiresAt: receivedAt + 1 }, receivedAt)).not.toBeNull();
+    expect(
+      await claimEvent(deps.store, event, { key: event.dedupeKey, expiresAt: receivedAt + 1 }, receivedAt),
+    ).not.toBeNull();
     await runSweep();
     const [menu] = await waitForMessages(chatId, 1);
     expect(menu?.data).toContain(fa.greeting);
@@ -187,7 +189,9 @@ describe('personal data at rest', () => {
     const tables = await deps.store.db.all<{ name: string }>(
       sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`,
     );
-    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['inbox', 'conversations', 'outbox', 'dedupe_claims']));
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['inbox', 'conversations', 'outbox', 'dedupe_claims']),
+    );
     for (const { name } of tables) {
       const rows = await deps.store.db.all<Record<string, unknown>>(sql.raw(`select * from "${name}"`));
       const dump = JSON.stringify(rows);

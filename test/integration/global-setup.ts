@@ -12,8 +12,8 @@ import { startBotApiSandbox } from '../../dev/bot-api-sandbox.ts';
 import { startGapSandbox } from '../../dev/gap-sandbox.ts';
 import { startGsbSandbox } from '../../dev/gsb-sandbox.ts';
 import { startLibsqlServer } from '../../dev/libsql-server/index.ts';
-import { localBale, localGap, localGsb, localSoroush, workerVars } from '../../dev/local-settings.ts';
 import { localSandboxKeys } from '../../dev/local-keys.ts';
+import { localBale, localGap, localGsb, localSoroush, workerVars } from '../../dev/local-settings.ts';
 import { applyMigrations } from '../../dev/migrate.ts';
 
 declare module 'vitest' {

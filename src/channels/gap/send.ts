@@ -44,7 +44,12 @@ export async function sendGapMessage(
   }
   await response.body?.cancel();
   const retryable = response.status === 429 || response.status >= 500;
-  return { ok: false, status: response.status, retryable, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) };
+  return {
+    ok: false,
+    status: response.status,
+    retryable,
+    retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+  };
 }
 
 /** Tells Gap an inline button press was received, so the citizen's button stops spinning. */

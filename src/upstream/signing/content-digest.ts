@@ -31,7 +31,7 @@ export async function contentDigest(body: BufferSource, algorithm: DigestAlgorit
  */
 export async function verifyContentDigest(field: string | null, body: BufferSource): Promise<DigestCheck> {
   if (field === null || field.trim() === '') return { ok: false, reason: 'missing' };
-  let members;
+  let members: ReturnType<typeof parseDictionary>;
   try {
     members = parseDictionary(field);
   } catch (error) {

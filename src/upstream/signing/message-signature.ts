@@ -10,10 +10,10 @@ import {
   type Item,
   isInnerList,
   parseDictionary,
+  StructuredFieldError,
   serializeDictionary,
   serializeInnerList,
   serializeItem,
-  StructuredFieldError,
 } from './structured-fields.ts';
 
 /** Header fields in message order, names in any case; duplicates stay visible. */

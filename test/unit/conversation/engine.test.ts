@@ -74,7 +74,10 @@ const pressFines = (state: ConversationState, value: string) => step(state, pres
 
 type Result = ReturnType<typeof say>;
 const lastReply = (result: Result) => result.replies.at(-1);
-const keyboardLabels = (result: Result) => lastReply(result)?.keyboard?.flat().map((b) => b.label);
+const keyboardLabels = (result: Result) =>
+  lastReply(result)
+    ?.keyboard?.flat()
+    .map((b) => b.label);
 const inlineButtons = (result: Result) => lastReply(result)?.inline;
 
 const atMenu: ConversationState = { at: 'menu', seenAt: NOW };
@@ -211,7 +214,11 @@ describe('the words that steer a conversation', () => {
     const result = sayFines(plateQuestion, word);
     expect(result.state).toEqual(vehicleQuestion);
     expect(result.replies[0]?.text).toBe(finesFirst.prompt);
-    expect(inlineButtons(result)?.flat().map((b) => b.label)).toEqual(['خودرو', 'موتورسیکلت']);
+    expect(
+      inlineButtons(result)
+        ?.flat()
+        .map((b) => b.label),
+    ).toEqual(['خودرو', 'موتورسیکلت']);
   });
 
   it('goes back from the first question to the menu', () => {
@@ -337,7 +344,11 @@ describe('choices inside a form', () => {
     const result = sayFines(vehicleQuestion, 'دوچرخه');
     expect(result.state).toEqual({ ...vehicleQuestion, wrongTries: 1 });
     expect(result.replies[0]?.text).toBe(`${fa.notAChoice}\n\n${finesFirst.prompt}`);
-    expect(inlineButtons(result)?.flat().map((b) => b.value)).toEqual(['car', 'motorcycle']);
+    expect(
+      inlineButtons(result)
+        ?.flat()
+        .map((b) => b.value),
+    ).toEqual(['car', 'motorcycle']);
   });
 
   it('asks again, counting no mistake, when a button of an earlier question is pressed', () => {

@@ -13,8 +13,9 @@ describe('keyed hashes', () => {
 
   it('matches the HMAC-SHA-256 known answer of RFC 4231 test case 2', async () => {
     const hash = await createKeyedHash('Jefe');
-    const expected = Buffer.from('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843', 'hex')
-      .toString('base64url');
+    const expected = Buffer.from('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843', 'hex').toString(
+      'base64url',
+    );
     expect(await hash('what do ya want for nothing?')).toBe(expected);
   });
 });

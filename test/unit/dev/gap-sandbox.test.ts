@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGapSandbox, startGapSandbox, type GapBotMessage } from '../../../dev/gap-sandbox.ts';
+import { createGapSandbox, type GapBotMessage, startGapSandbox } from '../../../dev/gap-sandbox.ts';
 import { listen, type RunningServer } from '../../../dev/serve.ts';
 
 const TOKEN = 'a'.repeat(64);
@@ -43,7 +43,9 @@ describe('Gap sandbox: bot API', () => {
     expect(res.status).toBe(200);
     const { id } = (await res.json()) as { id: number };
     expect(id).toBeGreaterThan(0);
-    expect(await messages(app, 'chat_id=1001')).toMatchObject([{ id, chat_id: '1001', type: 'text', data: 'سلام\nخوش آمدید' }]);
+    expect(await messages(app, 'chat_id=1001')).toMatchObject([
+      { id, chat_id: '1001', type: 'text', data: 'سلام\nخوش آمدید' },
+    ]);
   });
 
   it('refuses a wrong token with 403 and an error, and records nothing', async () => {
@@ -63,10 +65,15 @@ describe('Gap sandbox: bot API', () => {
     expect(error).toContain('data');
   });
 
-  it('lists one chat\'s messages in ascending id order, after a given id', async () => {
+  it("lists one chat's messages in ascending id order, after a given id", async () => {
     const app = createGapSandbox({ token: TOKEN });
     const ids: number[] = [];
-    for (const [chat, text] of [['1001', 'یک'], ['2002', 'دیگری'], ['1001', 'دو'], ['1001', 'سه']] as const) {
+    for (const [chat, text] of [
+      ['1001', 'یک'],
+      ['2002', 'دیگری'],
+      ['1001', 'دو'],
+      ['1001', 'سه'],
+    ] as const) {
       ids.push(((await (await send(app, { chat_id: chat, type: 'text', data: text })).json()) as { id: number }).id);
     }
     expect((await messages(app, 'chat_id=1001')).map((m) => m.data)).toEqual(['یک', 'دو', 'سه']);
@@ -80,7 +87,13 @@ describe('Gap sandbox: bot API', () => {
     const app = createGapSandbox({ token: TOKEN });
     const reply = { keyboard: [[{ yes: 'بله' }, { no: 'خیر' }], [{ $contact: 'ارسال شماره' }]], once: true };
     const inline = [[{ text: 'تایید', cb_data: 'confirm:1' }], [{ text: 'سامانه', url: 'https://example.ir' }]];
-    await send(app, { chat_id: '1001', type: 'text', data: 'انتخاب کنید', reply_keyboard: JSON.stringify(reply), inline_keyboard: JSON.stringify(inline) });
+    await send(app, {
+      chat_id: '1001',
+      type: 'text',
+      data: 'انتخاب کنید',
+      reply_keyboard: JSON.stringify(reply),
+      inline_keyboard: JSON.stringify(inline),
+    });
     const [message] = await messages(app, 'chat_id=1001');
     expect(message?.reply_keyboard).toEqual(reply);
     expect(message?.inline_keyboard).toEqual(inline);
@@ -88,19 +101,31 @@ describe('Gap sandbox: bot API', () => {
 
   it('refuses a keyboard that is not valid keyboard JSON with 400', async () => {
     const app = createGapSandbox({ token: TOKEN });
-    expect((await send(app, { chat_id: '1', type: 'text', data: 'x', reply_keyboard: '{"keyboard": [[{"a":"b","c":"d"}]]}' })).status).toBe(400);
+    expect(
+      (
+        await send(app, {
+          chat_id: '1',
+          type: 'text',
+          data: 'x',
+          reply_keyboard: '{"keyboard": [[{"a":"b","c":"d"}]]}',
+        })
+      ).status,
+    ).toBe(400);
     expect((await send(app, { chat_id: '1', type: 'text', data: 'x', inline_keyboard: 'not json' })).status).toBe(400);
   });
 
   it('answers answerCallback with {} and shows it in the conversation', async () => {
     const app = createGapSandbox({ token: TOKEN });
     const res = await app.request('/answerCallback', {
-      method: 'POST', headers: { token: TOKEN },
+      method: 'POST',
+      headers: { token: TOKEN },
       body: new URLSearchParams({ chat_id: '1001', callback_id: 'cb1', text: 'ثبت شد', show_alert: 'false' }),
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({});
-    const { entries } = (await (await app.request('/_sandbox/conversation?chat_id=1001')).json()) as { entries: unknown[] };
+    const { entries } = (await (await app.request('/_sandbox/conversation?chat_id=1001')).json()) as {
+      entries: unknown[];
+    };
     expect(entries).toMatchObject([{ side: 'callback', callback_id: 'cb1', text: 'ثبت شد', show_alert: false }]);
   });
 });
@@ -146,9 +171,11 @@ describe('Gap sandbox: faults', () => {
 
 describe('Gap sandbox: delivery to the bot', () => {
   const stops: RunningServer[] = [];
-  afterEach(async () => { await Promise.all(stops.splice(0).map((s) => s.close())); });
+  afterEach(async () => {
+    await Promise.all(stops.splice(0).map((s) => s.close()));
+  });
 
-  it('posts a Gap-style form body to the webhook and answers the bot\'s status and time', async () => {
+  it("posts a Gap-style form body to the webhook and answers the bot's status and time", async () => {
     const receiver = await startReceiver(200);
     stops.push(receiver.server);
     const app = createGapSandbox({ token: TOKEN, webhookUrl: receiver.url });
@@ -170,7 +197,12 @@ describe('Gap sandbox: delivery to the bot', () => {
     const receiver = await startReceiver();
     stops.push(receiver.server);
     const app = createGapSandbox({ token: TOKEN, webhookUrl: receiver.url });
-    await send(app, { chat_id: '1001', type: 'text', data: '?', reply_keyboard: JSON.stringify({ keyboard: [[{ 'svc:postcode': 'کد پستی' }]] }) });
+    await send(app, {
+      chat_id: '1001',
+      type: 'text',
+      data: '?',
+      reply_keyboard: JSON.stringify({ keyboard: [[{ 'svc:postcode': 'کد پستی' }]] }),
+    });
     const [message] = await messages(app, 'chat_id=1001');
     const value = Object.keys(message!.reply_keyboard!.keyboard[0]![0]!)[0]!;
     await postJson(app, '/_sandbox/deliver', { chat_id: '1001', data: value });
@@ -192,18 +224,23 @@ describe('Gap sandbox: delivery to the bot', () => {
     expect(second!.callback_id).not.toBe(first!.callback_id);
   });
 
-  it('records the citizen\'s side in the conversation, between the bot\'s messages', async () => {
+  it("records the citizen's side in the conversation, between the bot's messages", async () => {
     const receiver = await startReceiver();
     stops.push(receiver.server);
     const app = createGapSandbox({ token: TOKEN, webhookUrl: receiver.url });
     await send(app, { chat_id: '1001', type: 'text', data: 'منو' });
     await postJson(app, '/_sandbox/deliver', { chat_id: 1001, data: '/start' });
-    const { entries } = (await (await app.request('/_sandbox/conversation?chat_id=1001')).json()) as { entries: { side: string; data: string }[] };
-    expect(entries.map((e) => [e.side, e.data])).toEqual([['bot', 'منو'], ['citizen', '/start']]);
+    const { entries } = (await (await app.request('/_sandbox/conversation?chat_id=1001')).json()) as {
+      entries: { side: string; data: string }[];
+    };
+    expect(entries.map((e) => [e.side, e.data])).toEqual([
+      ['bot', 'منو'],
+      ['citizen', '/start'],
+    ]);
     expect(await messages(app, 'chat_id=1001')).toHaveLength(1);
   });
 
-  it('answers 409 without a webhook, then delivers once one is set, and reports the bot\'s error status', async () => {
+  it("answers 409 without a webhook, then delivers once one is set, and reports the bot's error status", async () => {
     const receiver = await startReceiver(500);
     stops.push(receiver.server);
     const app = createGapSandbox({ token: TOKEN });
@@ -227,7 +264,8 @@ describe('Gap sandbox: delivery to the bot', () => {
     let sandboxUrl = '';
     const receiver = await startReceiver(200, async (form) => {
       await fetch(`${sandboxUrl}/sendMessage`, {
-        method: 'POST', headers: { token: TOKEN },
+        method: 'POST',
+        headers: { token: TOKEN },
         body: new URLSearchParams({ chat_id: form.get('chat_id')!, type: 'text', data: `echo: ${form.get('data')}` }),
       });
     });
@@ -236,7 +274,10 @@ describe('Gap sandbox: delivery to the bot', () => {
     stops.push(sandbox);
     sandboxUrl = sandbox.url;
     expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    await fetch(`${sandbox.url}/_sandbox/deliver`, { method: 'POST', body: JSON.stringify({ chat_id: '1001', data: 'سلام' }) });
+    await fetch(`${sandbox.url}/_sandbox/deliver`, {
+      method: 'POST',
+      body: JSON.stringify({ chat_id: '1001', data: 'سلام' }),
+    });
     const res = await fetch(`${sandbox.url}/_sandbox/messages?chat_id=1001`);
     expect(((await res.json()) as { messages: GapBotMessage[] }).messages.map((m) => m.data)).toEqual(['echo: سلام']);
   });

@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient as createNodeClient } from '@libsql/client';
-import { createClient, type Client, type Config } from '@libsql/client/web';
+import { type Client, type Config, createClient } from '@libsql/client/web';
 import { drizzle as drizzleNode } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { drizzle } from 'drizzle-orm/libsql/web';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startLibsqlServer, type LibsqlServer } from '../../../dev/libsql-server/index.ts';
+import { type LibsqlServer, startLibsqlServer } from '../../../dev/libsql-server/index.ts';
 
 let dir: string;
 let server: LibsqlServer;
@@ -40,9 +40,16 @@ async function count(client: Client, table: string): Promise<number> {
 }
 
 /** A raw Hrana pipeline request, for what the clients never send. */
-async function pipeline(body: unknown, url = `${server.url}/v2/pipeline`): Promise<{ status: number; type: string | null; json: Record<string, unknown> }> {
+async function pipeline(
+  body: unknown,
+  url = `${server.url}/v2/pipeline`,
+): Promise<{ status: number; type: string | null; json: Record<string, unknown> }> {
   const res = await fetch(url, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
-  return { status: res.status, type: res.headers.get('content-type'), json: (await res.json()) as Record<string, unknown> };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    json: (await res.json()) as Record<string, unknown>,
+  };
 }
 
 describe('libSQL dev server: statements through @libsql/client/web', () => {
@@ -54,13 +61,22 @@ describe('libSQL dev server: statements through @libsql/client/web', () => {
   it('creates a table and returns inserted rows through RETURNING with the affected count and rowid', async () => {
     const db = connect();
     await db.execute('CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL)');
-    const inserted = await db.execute({ sql: 'INSERT INTO people (name) VALUES (?), (?) RETURNING id, name', args: ['Sara', 'Reza'] });
+    const inserted = await db.execute({
+      sql: 'INSERT INTO people (name) VALUES (?), (?) RETURNING id, name',
+      args: ['Sara', 'Reza'],
+    });
     expect(inserted.columns).toEqual(['id', 'name']);
-    expect(inserted.rows.map((r) => [r.id, r.name])).toEqual([[1, 'Sara'], [2, 'Reza']]);
+    expect(inserted.rows.map((r) => [r.id, r.name])).toEqual([
+      [1, 'Sara'],
+      [2, 'Reza'],
+    ]);
     expect(inserted.rowsAffected).toBe(2);
     expect(inserted.lastInsertRowid).toBe(2n);
 
-    const updated = await db.execute({ sql: 'UPDATE people SET name = :name WHERE id = :id', args: { name: 'Sara K', id: 1 } });
+    const updated = await db.execute({
+      sql: 'UPDATE people SET name = :name WHERE id = :id',
+      args: { name: 'Sara K', id: 1 },
+    });
     expect(updated.rowsAffected).toBe(1);
     expect(updated.lastInsertRowid).toBeUndefined();
     const selected = await db.execute('SELECT name FROM people WHERE id = 1');
@@ -93,7 +109,7 @@ describe('libSQL dev server: statements through @libsql/client/web', () => {
     expect(rows[0]!.n).toBeNull();
   });
 
-  it('reports a unique-constraint violation with sqld\'s code and message', async () => {
+  it("reports a unique-constraint violation with sqld's code and message", async () => {
     const db = connect();
     await db.execute('CREATE TABLE handles (handle TEXT UNIQUE)');
     await db.execute("INSERT INTO handles VALUES ('ali')");
@@ -115,7 +131,10 @@ describe('libSQL dev server: statements through @libsql/client/web', () => {
   });
 
   it('binds named arguments given with or without their prefix', async () => {
-    const { rows } = await connect().execute({ sql: 'SELECT :a AS a, @b AS b, $c AS c, :a AS again', args: { a: 1, '@b': 'two', c: null } });
+    const { rows } = await connect().execute({
+      sql: 'SELECT :a AS a, @b AS b, $c AS c, :a AS again',
+      args: { a: 1, '@b': 'two', c: null },
+    });
     expect(rows[0]).toMatchObject({ a: 1, b: 'two', c: null, again: 1 });
   });
 
@@ -138,7 +157,10 @@ describe('libSQL dev server: statements through @libsql/client/web', () => {
     const db = connect();
     await db.execute('CREATE TABLE ledger (ref TEXT UNIQUE)');
     await expect(
-      db.batch(["INSERT INTO ledger VALUES ('r1')", "INSERT INTO ledger VALUES ('r2')", "INSERT INTO ledger VALUES ('r1')"], 'write'),
+      db.batch(
+        ["INSERT INTO ledger VALUES ('r1')", "INSERT INTO ledger VALUES ('r2')", "INSERT INTO ledger VALUES ('r1')"],
+        'write',
+      ),
     ).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT' });
     expect(await count(db, 'ledger')).toBe(0);
 
@@ -226,9 +248,9 @@ describe('libSQL dev server: drizzle over @libsql/client/web', () => {
     expect(inserted).toEqual([{ title: 'batch-a' }]);
     expect(all).toContainEqual({ title: 'batch-a' });
 
-    await expect(db.batch([db.insert(notes).values({ title: 'batch-b' }), db.insert(notes).values({ title: 'batch-a' })])).rejects.toThrow(
-      /UNIQUE constraint failed/,
-    );
+    await expect(
+      db.batch([db.insert(notes).values({ title: 'batch-b' }), db.insert(notes).values({ title: 'batch-a' })]),
+    ).rejects.toThrow(/UNIQUE constraint failed/);
     expect((await db.select().from(notes)).map((n) => n.title)).not.toContain('batch-b');
   });
 
@@ -274,7 +296,9 @@ describe('libSQL dev server: drizzle migrator over the Node client', () => {
       await migrate(db, { migrationsFolder: folder });
       await migrate(db, { migrationsFolder: folder });
       await client.execute("INSERT INTO services (slug) VALUES ('passport')");
-      await expect(client.execute("INSERT INTO services (slug) VALUES ('passport')")).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT' });
+      await expect(client.execute("INSERT INTO services (slug) VALUES ('passport')")).rejects.toMatchObject({
+        code: 'SQLITE_CONSTRAINT',
+      });
       const applied = await client.execute('SELECT hash, created_at FROM __drizzle_migrations');
       expect(applied.rows).toHaveLength(1);
       expect(Number(applied.rows[0]!.created_at)).toBe(1_700_000_000_000);
@@ -292,7 +316,13 @@ describe('libSQL dev server: protocol and lifecycle', () => {
   });
 
   it('answers a malformed pipeline body with a 400 JSON error', async () => {
-    for (const body of ['{not json', '[]', { requests: 5 }, { requests: [{ type: 'nope' }] }, { requests: [{ type: 'execute', stmt: { sql: 'SELECT ?', args: [{ type: 'integer', value: 'x' }] } }] }]) {
+    for (const body of [
+      '{not json',
+      '[]',
+      { requests: 5 },
+      { requests: [{ type: 'nope' }] },
+      { requests: [{ type: 'execute', stmt: { sql: 'SELECT ?', args: [{ type: 'integer', value: 'x' }] } }] },
+    ]) {
       const res = await pipeline(body);
       expect(res.status).toBe(400);
       expect(res.type).toBe('application/json');
@@ -305,11 +335,17 @@ describe('libSQL dev server: protocol and lifecycle', () => {
     expect(opened.status).toBe(200);
     const baton = opened.json.baton as string;
 
-    const next = await pipeline({ baton, requests: [{ type: 'get_autocommit' }, { type: 'close' }] }, `${server.url}/v3/pipeline`);
+    const next = await pipeline(
+      { baton, requests: [{ type: 'get_autocommit' }, { type: 'close' }] },
+      `${server.url}/v3/pipeline`,
+    );
     expect(next.json).toEqual({
       baton: null,
       base_url: null,
-      results: [{ type: 'ok', response: { type: 'get_autocommit', is_autocommit: false } }, { type: 'ok', response: { type: 'close' } }],
+      results: [
+        { type: 'ok', response: { type: 'get_autocommit', is_autocommit: false } },
+        { type: 'ok', response: { type: 'close' } },
+      ],
     });
     expect((await pipeline({ baton, requests: [] })).status).toBe(400);
     expect((await pipeline({ baton: 'made-up', requests: [] })).json.code).toBe('BATON_INVALID');
@@ -327,7 +363,13 @@ describe('libSQL dev server: protocol and lifecycle', () => {
               step('SELECT nope_fn()'),
               step('SELECT 3', { type: 'error', step: 1 }),
               step('SELECT 4', { type: 'ok', step: 1 }),
-              step('SELECT 5', { type: 'and', conds: [{ type: 'ok', step: 0 }, { type: 'not', cond: { type: 'ok', step: 3 } }] }),
+              step('SELECT 5', {
+                type: 'and',
+                conds: [
+                  { type: 'ok', step: 0 },
+                  { type: 'not', cond: { type: 'ok', step: 3 } },
+                ],
+              }),
             ],
           },
         },

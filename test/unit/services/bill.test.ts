@@ -19,7 +19,8 @@ const answer = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-const rendered = (result: unknown) => billService.render(v.parse(billService.upstream.result, result), { billId: LANDLINE });
+const rendered = (result: unknown) =>
+  billService.render(v.parse(billService.upstream.result, result), { billId: LANDLINE });
 
 describe('the bill service', () => {
   it('is declared as استعلام قبض under قبوض, after the postcode in the menu, with no identity needed', () => {

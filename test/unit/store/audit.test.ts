@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../../src/store/db.ts';
 import { type AuditEntry, appendAudit, verifyAuditChain } from '../../../src/store/audit.ts';
+import type { Db } from '../../../src/store/db.ts';
 import { startLocalDb } from './local-db.ts';
 
 let db: Db;

@@ -37,7 +37,18 @@ describe('bill id', () => {
 
   it('reads every type digit of §7, and none for 0 and 7', () => {
     const types = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'].map((d) => billTypeOf(`1234${d}5`));
-    expect(types).toEqual(['water', 'electricity', 'gas', 'landline', 'mobile', 'municipality', null, 'tax', 'traffic-fines', null]);
+    expect(types).toEqual([
+      'water',
+      'electricity',
+      'gas',
+      'landline',
+      'mobile',
+      'municipality',
+      null,
+      'tax',
+      'traffic-fines',
+      null,
+    ]);
   });
 
   it('drops the zeros a bill id is padded with', () => {

@@ -93,13 +93,34 @@ describe('dates that must not be in the future', () => {
 
 describe('Gregorian ↔ Jalali', () => {
   it.each([
-    [[1921, 3, 21], [1300, 1, 1]],
-    [[1981, 8, 17], [1360, 5, 26]],
-    [[2000, 1, 1], [1378, 10, 11]],
-    [[2024, 3, 19], [1402, 12, 29]],
-    [[2024, 3, 20], [1403, 1, 1]],
-    [[2025, 3, 20], [1403, 12, 30]],
-    [[2025, 3, 21], [1404, 1, 1]],
+    [
+      [1921, 3, 21],
+      [1300, 1, 1],
+    ],
+    [
+      [1981, 8, 17],
+      [1360, 5, 26],
+    ],
+    [
+      [2000, 1, 1],
+      [1378, 10, 11],
+    ],
+    [
+      [2024, 3, 19],
+      [1402, 12, 29],
+    ],
+    [
+      [2024, 3, 20],
+      [1403, 1, 1],
+    ],
+    [
+      [2025, 3, 20],
+      [1403, 12, 30],
+    ],
+    [
+      [2025, 3, 21],
+      [1404, 1, 1],
+    ],
   ])('converts %j to %j and back', ([gy, gm, gd], [jy, jm, jd]) => {
     expect(toJalali({ year: gy!, month: gm!, day: gd! })).toEqual({ year: jy, month: jm, day: jd });
     expect(toGregorian({ year: jy!, month: jm!, day: jd! })).toEqual({ year: gy, month: gm, day: gd });
@@ -127,7 +148,10 @@ describe('Gregorian ↔ Jalali', () => {
 
   it('agrees with Intl (ICU) on every day of 1300 to 1450, in both directions', () => {
     const icu = new Intl.DateTimeFormat('en-US-u-ca-persian', {
-      timeZone: 'Asia/Tehran', year: 'numeric', month: 'numeric', day: 'numeric',
+      timeZone: 'Asia/Tehran',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
     });
     const DAY = 86_400_000;
     let days = 0;
@@ -139,7 +163,11 @@ describe('Gregorian ↔ Jalali', () => {
       const gregorian = { year: at.getUTCFullYear(), month: at.getUTCMonth() + 1, day: at.getUTCDate() };
       const jalali = toJalali(gregorian);
       if (jalali.year !== parts.year || jalali.month !== parts.month || jalali.day !== parts.day) {
-        expect(jalali, `${at.toISOString().slice(0, 10)}`).toEqual({ year: parts.year, month: parts.month, day: parts.day });
+        expect(jalali, `${at.toISOString().slice(0, 10)}`).toEqual({
+          year: parts.year,
+          month: parts.month,
+          day: parts.day,
+        });
       }
       const back = toGregorian(jalali);
       if (back.day !== gregorian.day || back.month !== gregorian.month || back.year !== gregorian.year) {

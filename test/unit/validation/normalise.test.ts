@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseIdentifier, normaliseText, stripInvisible, toAsciiDigits } from '../../../src/validation/normalise.ts';
+import {
+  normaliseIdentifier,
+  normaliseText,
+  stripInvisible,
+  toAsciiDigits,
+} from '../../../src/validation/normalise.ts';
 
 describe('normalise', () => {
   it('turns Persian and Arabic-Indic digits into ASCII', () => {

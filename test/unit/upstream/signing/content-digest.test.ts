@@ -6,13 +6,15 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 /** RFC 9530 Appendix B's representation: `{"hello": "world"}` and a line feed, 19 bytes. */
 const RFC9530_BODY = bytes('{"hello": "world"}\n');
 const RFC9530_SHA256 = 'sha-256=:RK/0qy18MlBSVnWgjwz6lZEWjP/lF5HF9bvEF8FabDg=:';
-const RFC9530_SHA512 = 'sha-512=:YMAam51Jz/jOATT6/zvHrLVgOYTGFy1d6GJiOHTohq4yP+pgk4vf2aCsyRZOtw8MjkM7iw7yZ/WkppmM44T3qg==:';
+const RFC9530_SHA512 =
+  'sha-512=:YMAam51Jz/jOATT6/zvHrLVgOYTGFy1d6GJiOHTohq4yP+pgk4vf2aCsyRZOtw8MjkM7iw7yZ/WkppmM44T3qg==:';
 /** RFC 9421 Appendix B.2's test-request: `{"hello": "world"}` without a line feed, and its Content-Digest. */
 const RFC9421_BODY = bytes('{"hello": "world"}');
-const RFC9421_DIGEST = 'sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:';
+const RFC9421_DIGEST =
+  'sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:';
 
 describe('RFC 9530 Content-Digest', () => {
-  it("reproduces RFC 9530's digests of its {\"hello\": \"world\"} example", async () => {
+  it('reproduces RFC 9530\'s digests of its {"hello": "world"} example', async () => {
     expect(await contentDigest(RFC9530_BODY)).toBe(RFC9530_SHA256);
     expect(await contentDigest(RFC9530_BODY, 'sha-512')).toBe(RFC9530_SHA512);
     expect(await verifyContentDigest(RFC9530_SHA256, RFC9530_BODY)).toEqual({ ok: true, algorithms: ['sha-256'] });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { generateKeyPair, importSigningKey, importVerifyKeys, KeyError } from '../../../../src/upstream/signing/keys.ts';
+import {
+  generateKeyPair,
+  importSigningKey,
+  importVerifyKeys,
+  KeyError,
+} from '../../../../src/upstream/signing/keys.ts';
 
 const message = new TextEncoder().encode('"@signature-params": ()');
 
@@ -12,7 +17,9 @@ describe('Ed25519 keys as JWKs', () => {
     const signingKey = await importSigningKey(JSON.stringify(privateJwk));
     const keys = await importVerifyKeys(JSON.stringify({ keys: [publicJwk] }));
     const signature = await crypto.subtle.sign('Ed25519', signingKey, message);
-    expect(await crypto.subtle.verify('Ed25519', keys.get('pishkhan-2026-01') as CryptoKey, signature, message)).toBe(true);
+    expect(await crypto.subtle.verify('Ed25519', keys.get('pishkhan-2026-01') as CryptoKey, signature, message)).toBe(
+      true,
+    );
     expect(signingKey.extractable).toBe(false);
   });
 

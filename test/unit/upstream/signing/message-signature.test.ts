@@ -14,7 +14,11 @@ import {
   verifyBase,
 } from '../../../../src/upstream/signing/message-signature.ts';
 
-const request = (url: string, headers: RequestMessage['headers'] = []): RequestMessage => ({ method: 'POST', url, headers });
+const request = (url: string, headers: RequestMessage['headers'] = []): RequestMessage => ({
+  method: 'POST',
+  url,
+  headers,
+});
 /** The base's lines without the final @signature-params line. */
 const lines = (base: string) => base.split('\n').slice(0, -1);
 
@@ -30,7 +34,15 @@ describe('RFC 9421 component values', () => {
       ['Example-Dict', ' a=1,    b=2;x=1;y=2,   c=(a   b   c)'],
       ['X-Empty-Header', ' '],
     ]);
-    const names = ['host', 'date', 'x-ows-header', 'x-obs-fold-header', 'cache-control', 'example-dict', 'x-empty-header'];
+    const names = [
+      'host',
+      'date',
+      'x-ows-header',
+      'x-obs-fold-header',
+      'cache-control',
+      'example-dict',
+      'x-empty-header',
+    ];
     expect(lines(signatureBase(coveredComponents(names, {}), message))).toEqual([
       '"host": www.example.com',
       '"date": Tue, 20 Apr 2021 02:07:56 GMT',
@@ -88,7 +100,9 @@ describe('RFC 9421 component values', () => {
     expect(message.method).toBe('POST');
     expect(message.url).toBe('https://gsb.example/x');
     expect(fieldValue(message.headers, 'x-request-id')).toBe('r1');
-    const answer = responseMessage(new Response('{}', { status: 201, headers: { 'Content-Type': 'application/json' } }));
+    const answer = responseMessage(
+      new Response('{}', { status: 201, headers: { 'Content-Type': 'application/json' } }),
+    );
     expect(answer.status).toBe(201);
     expect(fieldValue(answer.headers, 'content-type')).toBe('application/json');
   });
@@ -122,7 +136,12 @@ describe('RFC 9421 Signature-Input and Signature fields', () => {
   it('reads back what signMessage wrote, and the signature verifies', async () => {
     const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify'])) as CryptoKeyPair;
     const message = request('https://gsb.example/op', [['content-type', 'application/json']]);
-    const covered = coveredComponents(['@method', 'content-type'], { created: 10, nonce: 'n', keyid: 'k', alg: 'ed25519' });
+    const covered = coveredComponents(['@method', 'content-type'], {
+      created: 10,
+      nonce: 'n',
+      keyid: 'k',
+      alg: 'ed25519',
+    });
     const fields = await signMessage(pair.privateKey, covered, message, { label: 'sig1' });
     const signed: RequestMessage = {
       ...message,
@@ -142,7 +161,10 @@ describe('RFC 9421 Signature-Input and Signature fields', () => {
   it('finds no signature in an unsigned message or under another label', () => {
     const unsigned = request('https://gsb.example/op');
     expect(readSignature(unsigned, 'sig1')).toBeNull();
-    const other = request('https://gsb.example/op', [['signature-input', 'sig2=()'], ['signature', 'sig2=:AA==:']]);
+    const other = request('https://gsb.example/op', [
+      ['signature-input', 'sig2=()'],
+      ['signature', 'sig2=:AA==:'],
+    ]);
     expect(readSignature(other, 'sig1')).toBeNull();
   });
 
@@ -156,7 +178,10 @@ describe('RFC 9421 Signature-Input and Signature fields', () => {
     ['a signature parameter of the wrong type', 'sig1=("@method");created="1"', 'sig1=:AA==:'],
     ['a malformed field', 'sig1=("@method"', 'sig1=:AA==:'],
   ])('refuses %s', (_case, input, signature) => {
-    const message = request('https://gsb.example/op', [['signature-input', input], ['signature', signature]]);
+    const message = request('https://gsb.example/op', [
+      ['signature-input', input],
+      ['signature', signature],
+    ]);
     expect(() => readSignature(message, 'sig1')).toThrow(SignatureFormatError);
   });
 });

@@ -33,7 +33,10 @@ const TEST_REQUEST: RequestMessage = {
     ['Host', 'example.com'],
     ['Date', 'Tue, 20 Apr 2021 02:07:55 GMT'],
     ['Content-Type', 'application/json'],
-    ['Content-Digest', 'sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:'],
+    [
+      'Content-Digest',
+      'sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:',
+    ],
     ['Content-Length', '18'],
   ],
 };
@@ -51,17 +54,23 @@ const B26_SIGNATURE_BASE = [
 const B26_SIGNATURE_INPUT =
   'sig-b26=("date" "@method" "@path" "@authority" "content-type" "content-length")' +
   ';created=1618884473;keyid="test-key-ed25519"';
-const B26_SIGNATURE = 'sig-b26=:wqcAqbmYJ2ji2glfAMaRy4gruYYnx2nEFN2HN6jrnDnQCK1u02Gb04v9EDgwUPiu4A0w6vuQv5lIp5WPpBKRCw==:';
+const B26_SIGNATURE =
+  'sig-b26=:wqcAqbmYJ2ji2glfAMaRy4gruYYnx2nEFN2HN6jrnDnQCK1u02Gb04v9EDgwUPiu4A0w6vuQv5lIp5WPpBKRCw==:';
 
 const { kid: _kid, ...jwk } = TEST_KEY_ED25519;
 const ED25519 = { name: 'Ed25519' };
 const privateKey = () => crypto.subtle.importKey('jwk', jwk, ED25519, false, ['sign']);
-const publicKey = () => crypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, ED25519, false, ['verify']);
+const publicKey = () =>
+  crypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, ED25519, false, ['verify']);
 
 describe('RFC 9421 Appendix B.2.6: ed25519 over test-request', () => {
   it('uses the key of Appendix B.1.4: its JWK and PEM forms are the same key', async () => {
-    const fromSpki = await crypto.subtle.importKey('spki', fromBase64(TEST_KEY_ED25519_SPKI), ED25519, true, ['verify']);
-    const fromPkcs8 = await crypto.subtle.importKey('pkcs8', fromBase64(TEST_KEY_ED25519_PKCS8), ED25519, true, ['sign']);
+    const fromSpki = await crypto.subtle.importKey('spki', fromBase64(TEST_KEY_ED25519_SPKI), ED25519, true, [
+      'verify',
+    ]);
+    const fromPkcs8 = await crypto.subtle.importKey('pkcs8', fromBase64(TEST_KEY_ED25519_PKCS8), ED25519, true, [
+      'sign',
+    ]);
     expect((await crypto.subtle.exportKey('jwk', fromSpki)).x).toBe(TEST_KEY_ED25519.x);
     expect((await crypto.subtle.exportKey('jwk', fromPkcs8)).d).toBe(TEST_KEY_ED25519.d);
   });

@@ -3,10 +3,10 @@ import {
   type InnerList,
   type Item,
   parseDictionary,
+  StructuredFieldError,
   serializeDictionary,
   serializeInnerList,
   serializeItem,
-  StructuredFieldError,
   Token,
 } from '../../../../src/upstream/signing/structured-fields.ts';
 
@@ -32,7 +32,8 @@ describe('RFC 8941 dictionaries, the subset RFC 9421 needs', () => {
   });
 
   it('round-trips a Signature: byte sequences', () => {
-    const field = 'sig1=:wqcAqbmYJ2ji2glfAMaRy4gruYYnx2nEFN2HN6jrnDnQCK1u02Gb04v9EDgwUPiu4A0w6vuQv5lIp5WPpBKRCw==:, e=::';
+    const field =
+      'sig1=:wqcAqbmYJ2ji2glfAMaRy4gruYYnx2nEFN2HN6jrnDnQCK1u02Gb04v9EDgwUPiu4A0w6vuQv5lIp5WPpBKRCw==:, e=::';
     const parsed = parseDictionary(field);
     expect(((parsed.get('sig1') as Item).value as Uint8Array).length).toBe(64);
     expect(roundTrip(field)).toBe(field);

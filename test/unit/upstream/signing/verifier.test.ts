@@ -18,7 +18,12 @@ import {
   signRequest,
   signResponse,
 } from '../../../../src/upstream/signing/profile.ts';
-import { type Refusal, type Verified, verifyRequest, verifyResponse } from '../../../../src/upstream/signing/verifier.ts';
+import {
+  type Refusal,
+  type Verified,
+  verifyRequest,
+  verifyResponse,
+} from '../../../../src/upstream/signing/verifier.ts';
 
 const NOW = 1_780_000_000_000; // epoch ms; the verifier's clock in every test
 const encoder = new TextEncoder();
@@ -96,7 +101,10 @@ describe('verifyRequest (gsb-channel.md §3)', () => {
   });
 
   it('refuses a request whose body changed after signing (its digest no longer matches)', async () => {
-    const result = await verifier()(await signed(), encoder.encode('{"requestId":"01JTESTKEY","postcode":"1193653472"}'));
+    const result = await verifier()(
+      await signed(),
+      encoder.encode('{"requestId":"01JTESTKEY","postcode":"1193653472"}'),
+    );
     refusedAs(result, 'contentDigestMismatch');
     expect(result.ok || result.problem.status).toBe(400);
   });
@@ -115,7 +123,10 @@ describe('verifyRequest (gsb-channel.md §3)', () => {
       const fields = await signMessage(client.key, covered, message, { label: 'sig1' });
       return withHeader(withHeader(message, 'signature-input', fields.signatureInput), 'signature', fields.signature);
     };
-    refusedAs(await verifier()(await sign(await contentDigest(encoder.encode('another body')))), 'contentDigestMismatch');
+    refusedAs(
+      await verifier()(await sign(await contentDigest(encoder.encode('another body')))),
+      'contentDigestMismatch',
+    );
     refusedAs(await verifier()(await sign('sha=:AAAAAAAAAAAAAAAAAAAAAAAAAAA=:')), 'contentDigestMismatch');
   });
 
@@ -183,9 +194,17 @@ describe('verifyRequest (gsb-channel.md §3)', () => {
       const fields = await signMessage(client.key, covered, message, { label: 'sig1' });
       return withHeader(withHeader(message, 'signature-input', fields.signatureInput), 'signature', fields.signature);
     };
-    const params = { created: NOW / 1000, expires: NOW / 1000 + 300, nonce: 'AAAAAAAAAAAAAAAAAAAAAA', keyid: client.keyId };
+    const params = {
+      created: NOW / 1000,
+      expires: NOW / 1000 + 300,
+      nonce: 'AAAAAAAAAAAAAAAAAAAAAA',
+      keyid: client.keyId,
+    };
     refusedAs(await verifier()(await sign({ ...params, alg: 'ed25519' })), 'signatureIncomplete');
-    refusedAs(await verifier()(await sign({ ...params, alg: 'hmac-sha256', tag: 'pishkhan-gsb' })), 'signatureIncomplete');
+    refusedAs(
+      await verifier()(await sign({ ...params, alg: 'hmac-sha256', tag: 'pishkhan-gsb' })),
+      'signatureIncomplete',
+    );
     const shortNonce = { ...params, alg: 'ed25519', tag: 'pishkhan-gsb', nonce: 'short' };
     refusedAs(await verifier()(await sign(shortNonce)), 'signatureIncomplete');
     expect((await verifier()(await sign({ ...params, alg: 'ed25519', tag: 'pishkhan-gsb' }))).ok).toBe(true);
@@ -272,6 +291,9 @@ describe('verifyResponse (gsb-channel.md §2)', () => {
   it('refuses an old answer', async () => {
     const request = await signed();
     const stale = await signResponse(okResponse, ANSWER, request, bus, { now: at(-301) });
-    refusedAs(await check({ ...okResponse, headers: [...okResponse.headers, ...stale] }, request), 'signatureOutOfWindow');
+    refusedAs(
+      await check({ ...okResponse, headers: [...okResponse.headers, ...stale] }, request),
+      'signatureOutOfWindow',
+    );
   });
 });
