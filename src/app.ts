@@ -7,6 +7,7 @@
 import { sql } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { pause } from './backoff.ts';
 import type { Channel, EnvVars, ParsedUpdate, UpdateStream } from './channels/types.ts';
 import { timingSafeEqual } from './crypto/timing-safe.ts';
 import { channelsFor, depsFor } from './deps.ts';
@@ -88,19 +89,6 @@ async function readStream(env: EnvVars, channel: Channel & { stream: UpdateStrea
     standingBy = outcome === 'held-elsewhere';
     if (outcome !== 'held' && !signal.aborted) await pause(STANDBY_MS, signal);
   } while (!signal.aborted);
-}
-
-/** Waits `ms`, or less when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 type Env = { Bindings: EnvVars };

@@ -4,10 +4,11 @@
  * A 429 says how long to wait in `parameters.retry_after` (seconds), in the body.
  */
 import * as v from 'valibot';
-import { backoffDelay, retryAfterMs } from '../../backoff.ts';
+import { retryAfterMs } from '../../backoff.ts';
 import { ChannelError } from '../../errors.ts';
 import type { InboundEvent, Reply } from '../../types.ts';
 import { parseExactJson, stringifyExact } from '../exact-json.ts';
+import { sendParts } from '../send-parts.ts';
 import type { SendResult } from '../types.ts';
 import { type BotApiMessage, renderBotApiMessages } from './render.ts';
 
@@ -22,10 +23,6 @@ export interface BotApiSettings {
 const SEND_TIMEOUT_MS = 10_000;
 /** A button's acknowledgement is worth little once the answer itself is late. */
 const ACKNOWLEDGE_TIMEOUT_MS = 5_000;
-/** A later part of a split reply is retried here, briefly (see sendBotApiMessage). */
-const PART_RETRIES = 3;
-const PART_WAIT_MAX_MS = 5_000;
-const PART_BACKOFF = { baseMs: 500, capMs: PART_WAIT_MAX_MS };
 
 const Integer = v.pipe(v.union([v.string(), v.number()]), v.transform(Number), v.integer(), v.minValue(0));
 const Answer = v.looseObject({
@@ -35,30 +32,16 @@ const Answer = v.looseObject({
 });
 type Answer = v.InferOutput<typeof Answer>;
 
-/**
- * Sends a reply, split into as many messages as its text needs. Once the first part is out, a
- * failure would have the whole reply sent again later, repeating the parts already delivered;
- * so a later part's brief refusal (a 429 from sending fast) is waited out here.
- */
-export async function sendBotApiMessage(
+/** Sends a reply, split into as many messages as its text needs (see send-parts.ts). */
+export function sendBotApiMessage(
   settings: BotApiSettings,
   fetcher: typeof fetch,
   chatId: string,
   reply: Reply,
 ): Promise<SendResult> {
-  let result: SendResult = { ok: true, remoteId: null };
-  for (const [index, message] of renderBotApiMessages(chatId, reply, settings.textLimit).entries()) {
-    result = await sendOne(settings, fetcher, message);
-    for (let attempt = 1; index > 0 && !result.ok && result.retryable && attempt <= PART_RETRIES; attempt++) {
-      const wait = result.retryAfterMs ?? backoffDelay(attempt, PART_BACKOFF);
-      if (wait > PART_WAIT_MAX_MS) break;
-      await new Promise((resolve) => setTimeout(resolve, wait));
-      result = await sendOne(settings, fetcher, message);
-    }
-    if (!result.ok) return result;
-  }
-  // The last message's id: the one that carries the buttons.
-  return result;
+  // The result is the last message's: the one that carries the buttons.
+  const messages = renderBotApiMessages(chatId, reply, settings.textLimit);
+  return sendParts(messages, (message) => sendOne(settings, fetcher, message));
 }
 
 /** Stops the spinner of an inline button press. */

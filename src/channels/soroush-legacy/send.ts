@@ -5,8 +5,9 @@
  * 301 and every 5xx are retryable (the outbox backs off), anything else is a refusal for good.
  */
 import * as v from 'valibot';
-import { backoffDelay, retryAfterMs } from '../../backoff.ts';
+import { retryAfterMs } from '../../backoff.ts';
 import type { Reply } from '../../types.ts';
+import { sendParts } from '../send-parts.ts';
 import type { SendResult } from '../types.ts';
 import { type LegacyMessage, renderSoroushLegacyMessages } from './render.ts';
 
@@ -17,39 +18,20 @@ export interface SoroushLegacySettings {
 }
 
 const SEND_TIMEOUT_MS = 10_000;
-/** A later part of a split reply is retried here, briefly (see sendSoroushLegacyMessage). */
-const PART_RETRIES = 3;
-const PART_WAIT_MAX_MS = 5_000;
-const PART_BACKOFF = { baseMs: 500, capMs: PART_WAIT_MAX_MS };
 
 const Answer = v.looseObject({
   resultCode: v.optional(v.pipe(v.union([v.number(), v.pipe(v.string(), v.regex(/^\d{1,4}$/))]), v.transform(Number))),
 });
 
-/**
- * Sends a reply, split into as many messages as its text needs. Once the first part is out, a
- * failure would have the whole reply sent again later, repeating the parts already delivered;
- * so a later part's brief refusal is waited out here.
- */
-export async function sendSoroushLegacyMessage(
+/** Sends a reply, split into as many messages as its text needs (see send-parts.ts). */
+export function sendSoroushLegacyMessage(
   settings: SoroushLegacySettings,
   fetcher: typeof fetch,
   to: string,
   reply: Reply,
 ): Promise<SendResult> {
-  let result: SendResult = { ok: true, remoteId: null };
   const messages = renderSoroushLegacyMessages(to, reply, settings.textLimit, Date.now());
-  for (const [index, message] of messages.entries()) {
-    result = await sendOne(settings, fetcher, message);
-    for (let attempt = 1; index > 0 && !result.ok && result.retryable && attempt <= PART_RETRIES; attempt++) {
-      const wait = result.retryAfterMs ?? backoffDelay(attempt, PART_BACKOFF);
-      if (wait > PART_WAIT_MAX_MS) break;
-      await new Promise((resolve) => setTimeout(resolve, wait));
-      result = await sendOne(settings, fetcher, message);
-    }
-    if (!result.ok) return result;
-  }
-  return result;
+  return sendParts(messages, (message) => sendOne(settings, fetcher, message));
 }
 
 async function sendOne(

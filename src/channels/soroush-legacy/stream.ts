@@ -7,7 +7,7 @@
  * byte: the service is known to drop idle streams without a word. No message for `silenceWarnMs`
  * is reported in the log, since a wrong token looks exactly like a quiet bot.
  */
-import { type Backoff, backoffDelay } from '../../backoff.ts';
+import { type Backoff, backoffDelay, pause } from '../../backoff.ts';
 import { log, logError } from '../../log.ts';
 import type { StreamReading } from '../types.ts';
 import { SseParser } from './sse.ts';
@@ -178,17 +178,4 @@ function watchSilence(channel: string, warnMs: number, lastMessageAt: number, no
     },
     stop: () => clearTimeout(timer),
   };
-}
-
-/** Waits `ms`, or less when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
