@@ -4,9 +4,11 @@
 // conversation and the injected send faults. Ids are read and written exactly, even beyond 2^53.
 //
 // Bot API (token in the path, JSON or form body):  POST /bot<token>/sendMessage, POST /bot<token>/answerCallbackQuery,
+//   POST /bot<token>/sendChatAction,
 //   POST /bot<token>/setWebhook (deliveries then go to its url, with its secret_token),
 //   GET|POST /bot<token>/getWebhookInfo
-// Control (JSON):  GET/DELETE /_sandbox/messages, GET /_sandbox/conversation, POST /_sandbox/deliver,
+// Control (JSON):  GET/DELETE /_sandbox/messages, GET /_sandbox/conversation, GET /_sandbox/typing,
+//                  POST /_sandbox/deliver,
 //                  POST/DELETE /_sandbox/faults
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -99,6 +101,7 @@ const SendBody = v.object({
   reply_markup: v.optional(v.unknown()),
   parse_mode: v.optional(v.string()),
 });
+const ActionBody = v.object({ chat_id: Id, action: v.string() });
 const CallbackBody = v.object({
   callback_query_id: v.pipe(v.string(), v.nonEmpty()),
   text: v.optional(v.string(), ''),
@@ -195,6 +198,8 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
   const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 15_000;
   const textLimit = options.textLimit ?? 4096;
   let entries: BotApiEntry[] = [];
+  /** Chats shown "typing…" (sendChatAction), in order; kept apart from the conversation. */
+  let typing: { chat_id: string; time: string }[] = [];
   let nextId = 1; // message ids, shared by both sides; never reset
   let nextUpdateId = 1;
   let faults: (Fault & { remaining: number })[] = [];
@@ -257,6 +262,19 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
     // A timeout fault: the message is accepted and recorded, but the answer comes late (an ambiguous send).
     if (injected && 'timeoutMs' in injected) await sleep(injected.timeoutMs);
     return answer({ message_id: message.id, chat: { id: BigInt(chat_id), type: 'private' }, date: seconds(), text });
+  });
+
+  app.post('/:bot{bot[^/]+}/sendChatAction', async (c) => {
+    if (!sameSecret(c.req.param('bot'), `bot${options.token}`)) return refusal(401, 'Unauthorized');
+    const body = v.safeParse(ActionBody, await paramsOf(c.req.raw));
+    if (!body.success) return refusal(400, `Bad Request: invalid field(s): ${fieldsOf(body.issues)}`);
+    typing = [...typing.slice(-MAX_ENTRIES + 1), { chat_id: body.output.chat_id, time: new Date().toISOString() }];
+    return answer(true);
+  });
+
+  app.get('/_sandbox/typing', (c) => {
+    const chatId = c.req.query('chat_id');
+    return c.json({ typing: typing.filter((t) => chatId === undefined || t.chat_id === chatId) });
   });
 
   app.post('/:bot{bot[^/]+}/answerCallbackQuery', async (c) => {
@@ -322,6 +340,7 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
   });
   app.delete('/_sandbox/messages', (c) => {
     entries = [];
+    typing = [];
     return c.body(null, 204);
   });
 

@@ -2,8 +2,9 @@
 // chat (delivery of Gap-style webhook posts) and a web chat console, so a developer can talk to the
 // bot without a Gap account. Owns the recorded conversation and the injected send faults.
 //
-// Bot API (header `token`, form body):  POST /sendMessage, POST /answerCallback
-// Control (JSON):  GET/DELETE /_sandbox/messages, GET /_sandbox/conversation, POST /_sandbox/deliver,
+// Bot API (header `token`, form body):  POST /sendMessage, POST /sendAction, POST /answerCallback
+// Control (JSON):  GET/DELETE /_sandbox/messages, GET /_sandbox/conversation, GET /_sandbox/typing,
+//                  POST /_sandbox/deliver,
 //                  GET/POST /_sandbox/webhook, POST/DELETE /_sandbox/faults;  GET / the console.
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -108,6 +109,8 @@ const SendForm = v.object({
   inline_keyboard: v.optional(v.string()),
   form: v.optional(v.string()),
 });
+// `typing` is the only action Gap has (messengers.md §1.2).
+const ActionForm = v.object({ chat_id: NonEmpty, type: v.literal('typing') });
 const CallbackForm = v.object({
   chat_id: NonEmpty,
   callback_id: NonEmpty,
@@ -179,6 +182,8 @@ export function createGapSandbox(options: GapSandboxOptions): Hono {
   const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 15_000;
   let webhookUrl: string | null = options.webhookUrl ?? null;
   let entries: GapEntry[] = [];
+  /** Chats shown "typing…" (sendAction), in order; kept apart from the conversation. */
+  let typing: { chat_id: string; time: string }[] = [];
   let nextId = 1; // shared by both sides; never reset, so a console polling with `after` never misses one
   let faults: (Fault & { remaining: number })[] = [];
   const app = new Hono();
@@ -227,6 +232,19 @@ export function createGapSandbox(options: GapSandboxOptions): Hono {
     return c.json({ id: message.id });
   });
 
+  app.post('/sendAction', async (c) => {
+    if (!authorised(c.req.header('token'))) return c.json(forbidden, 403);
+    const form = v.safeParse(ActionForm, await c.req.parseBody());
+    if (!form.success) return c.json({ error: `missing or invalid field(s): ${fieldsOf(form.issues)}` }, 400);
+    typing = [...typing.slice(-MAX_ENTRIES + 1), { chat_id: form.output.chat_id, time: new Date().toISOString() }];
+    return c.json({});
+  });
+
+  app.get('/_sandbox/typing', (c) => {
+    const chatId = c.req.query('chat_id');
+    return c.json({ typing: typing.filter((t) => chatId === undefined || t.chat_id === chatId) });
+  });
+
   app.post('/answerCallback', async (c) => {
     if (!authorised(c.req.header('token'))) return c.json(forbidden, 403);
     const form = v.safeParse(CallbackForm, await c.req.parseBody());
@@ -257,6 +275,7 @@ export function createGapSandbox(options: GapSandboxOptions): Hono {
   });
   app.delete('/_sandbox/messages', (c) => {
     entries = [];
+    typing = [];
     return c.body(null, 204);
   });
 

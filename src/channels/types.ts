@@ -54,6 +54,8 @@ export interface Channel {
    * spinning. Best effort: rejects when the messenger refused, and the caller carries on.
    */
   acknowledge?(event: InboundEvent): Promise<void>;
+  /** Shows "typing…" in the chat while the citizen waits for the bus. Best effort, as `acknowledge`. */
+  showTyping?(chatId: string): Promise<void>;
   /** Present for a messenger that serves its updates as a stream to read, rather than webhooks. */
   readonly stream?: UpdateStream;
 }

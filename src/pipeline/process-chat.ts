@@ -4,6 +4,8 @@
  * releases the chat and looks once more for events that came in meanwhile. An event that has
  * failed MAX_EVENT_ATTEMPTS times is set aside with an apology.
  */
+
+import type { Channel } from '../channels/types.ts';
 import { settle, step } from '../conversation/engine.ts';
 import type { ConversationState } from '../conversation/state.ts';
 import type { Deps } from '../deps.ts';
@@ -45,7 +47,7 @@ async function drain(deps: Deps, chat: ChatKey, owner: string, held: HeldChat): 
     }
     const event = await openEvent(deps.store, chat, pending);
     // Alongside the event's own work, which may wait seconds on the bus, not before it.
-    const acknowledged = event.kind === 'button' ? acknowledge(deps, event) : null;
+    const acknowledged = event.kind === 'button' ? courtesy(deps, event, (c) => c.acknowledge?.(event)) : null;
     const next = await runEvent(deps, state, event, pending.id);
     await acknowledged;
     const committed = await commitStep(deps.store, {
@@ -70,12 +72,16 @@ async function drain(deps: Deps, chat: ChatKey, owner: string, held: HeldChat): 
   return true;
 }
 
-/** Stops the citizen's button spinning. Best effort: a failure is logged, and the event goes on. */
-async function acknowledge(deps: Deps, event: InboundEvent): Promise<void> {
+/**
+ * A courtesy call to the messenger (a button's acknowledgement, "typing…"). Best effort: a failure
+ * is logged without personal data, and the event goes on.
+ */
+async function courtesy(deps: Deps, event: InboundEvent, call: (channel: Channel) => Promise<void> | undefined) {
+  const channel = deps.channels.get(event.channel);
   try {
-    await deps.channels.get(event.channel)?.acknowledge?.(event);
+    if (channel) await call(channel);
   } catch (error) {
-    logError('acknowledge-failed', error, { channel: event.channel });
+    logError('courtesy-failed', error, { channel: event.channel });
   }
 }
 
@@ -87,8 +93,10 @@ async function runEvent(
 ): Promise<{ state: ConversationState; replies: Reply[] }> {
   const first = step(state, event, event.receivedAt, deps.catalogue);
   if (!first.call) return first;
+  const typing = courtesy(deps, event, (c) => c.showTyping?.(event.chatId));
   // Derived from the event, so reprocessing the same event reuses the key and the bus answers once.
   const outcome = await callUpstream(deps, first.call, `pishkhan-${eventId}-0`);
+  await typing;
   const settled = settle(first.state, outcome, deps.catalogue);
   return { state: settled.state, replies: [...first.replies, ...settled.replies] };
 }

@@ -52,6 +52,8 @@ describe.each<Messenger>(['soroush', 'bale'])('%s through the Bot API webhook', 
     expect(address.text).toContain('۱۱۹۳۶۵۳۴۷۱');
     expect(address.text).toMatch(/استان .+، شهرستان .+/);
     expect(address.reply_markup).toEqual(menuAsSent);
+    const typing = await fetch(`${sandboxUrl(messenger)}/_sandbox/typing?chat_id=${chatId}`);
+    expect(((await typing.json()) as { typing: unknown[] }).typing).toHaveLength(1);
 
     const back = await converse(messenger, chatId, 'منو', 4);
     expect(back.text).toBe(fa.menuPrompt);

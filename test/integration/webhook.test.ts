@@ -24,6 +24,9 @@ describe('a Gap conversation through the webhook', () => {
     expect(answer.data).toContain('۱۱۹۳۶۵۳۴۷۱');
     expect(answer.data).toMatch(/استان .+، شهرستان .+/);
     expect(keyboardLabels(answer)).toContain(faServices.postcode.title);
+    // While the bus was asked, and only then, the chat showed "typing…".
+    const typing = await fetch(`${env.GAP_API_BASE}/_sandbox/typing?chat_id=${chatId}`);
+    expect(((await typing.json()) as { typing: unknown[] }).typing).toHaveLength(1);
   });
 
   it('gives the reason for a wrong postcode, asks again, and goes back to the menu on «منو»', async () => {

@@ -9,7 +9,7 @@ import { timingSafeEqual } from '../../crypto/timing-safe.ts';
 import { ConfigError } from '../../errors.ts';
 import type { Channel, ChannelFactory } from '../types.ts';
 import { parseBotApiUpdate } from './parse.ts';
-import { answerCallbackQuery, type BotApiSettings, sendBotApiMessage } from './send.ts';
+import { answerCallbackQuery, type BotApiSettings, sendBotApiMessage, sendBotApiTyping } from './send.ts';
 
 export interface BotApiMessenger {
   /** Its name in the webhook path, and in upper case the prefix of its variables. */
@@ -57,6 +57,7 @@ export function botApiChannel(messenger: BotApiMessenger): ChannelFactory {
       parse: (body, receivedAt) => parseBotApiUpdate(messenger.id, body, receivedAt),
       send: (chatId, reply) => sendBotApiMessage(settings, fetcher, chatId, reply),
       acknowledge: (event) => answerCallbackQuery(settings, fetcher, event),
+      showTyping: (chatId) => sendBotApiTyping(settings, fetcher, chatId),
     };
     if (!SECRET_TOKEN) return channel;
     return { ...channel, verify: (headers) => timingSafeEqual(headers.get(SECRET_TOKEN_HEADER) ?? '', SECRET_TOKEN) };

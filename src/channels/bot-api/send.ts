@@ -44,6 +44,14 @@ export function sendBotApiMessage(
   return sendParts(messages, (message) => sendOne(settings, fetcher, message));
 }
 
+/** Shows "typing…" in the chat (`sendChatAction`). */
+export async function sendBotApiTyping(settings: BotApiSettings, fetcher: typeof fetch, chatId: string): Promise<void> {
+  const body = { chat_id: exactId(chatId), action: 'typing' };
+  const response = await call(settings, fetcher, 'sendChatAction', body, ACKNOWLEDGE_TIMEOUT_MS);
+  await response.body?.cancel();
+  if (!response.ok) throw new ChannelError(settings.channel, `sendChatAction refused (HTTP ${response.status})`);
+}
+
 /** Stops the spinner of an inline button press. */
 export async function answerCallbackQuery(
   settings: BotApiSettings,
@@ -60,8 +68,7 @@ export async function answerCallbackQuery(
 async function sendOne(settings: BotApiSettings, fetcher: typeof fetch, message: BotApiMessage): Promise<SendResult> {
   let response: Response;
   try {
-    // A chat id is written as the integer it is, digit for digit, as these APIs type it.
-    const body = { ...message, chat_id: /^-?\d+$/.test(message.chat_id) ? BigInt(message.chat_id) : message.chat_id };
+    const body = { ...message, chat_id: exactId(message.chat_id) };
     response = await call(settings, fetcher, 'sendMessage', body, SEND_TIMEOUT_MS);
   } catch {
     // A timeout is ambiguous: the messenger may have delivered it. Retrying may show it twice; losing it is worse.
@@ -95,4 +102,9 @@ async function readAnswer(response: Response): Promise<Answer | null> {
   } catch {
     return null;
   }
+}
+
+/** A chat id is written as the integer it is, digit for digit, as these APIs type it. */
+function exactId(chatId: string): bigint | string {
+  return /^-?\d+$/.test(chatId) ? BigInt(chatId) : chatId;
 }

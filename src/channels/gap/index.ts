@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { ConfigError } from '../../errors.ts';
 import type { ChannelFactory } from '../types.ts';
 import { parseGapUpdate } from './parse.ts';
-import { answerGapCallback, type GapSettings, sendGapMessage } from './send.ts';
+import { answerGapCallback, type GapSettings, sendGapMessage, sendGapTyping } from './send.ts';
 
 const Env = v.object({
   GAP_API_BASE: v.optional(v.pipe(v.string(), v.url()), 'https://api.gap.im'),
@@ -29,5 +29,6 @@ export const gap: ChannelFactory = (env, fetcher) => {
     parse: (body, receivedAt) => parseGapUpdate(body, receivedAt, GAP_DEDUPE_WINDOW_S * 1000),
     send: (chatId, reply) => sendGapMessage(settings, fetcher, chatId, reply),
     acknowledge: (event) => answerGapCallback(settings, fetcher, event),
+    showTyping: (chatId) => sendGapTyping(settings, fetcher, chatId),
   };
 };

@@ -52,6 +52,18 @@ export async function sendGapMessage(
   };
 }
 
+/** Shows "typing…" in the chat (`sendAction`, whose only action is typing). */
+export async function sendGapTyping(settings: GapSettings, fetcher: typeof fetch, chatId: string): Promise<void> {
+  const response = await fetcher(`${settings.apiBase}/sendAction`, {
+    method: 'POST',
+    headers: { token: settings.token, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ chat_id: chatId, type: 'typing' }),
+    signal: AbortSignal.timeout(ACKNOWLEDGE_TIMEOUT_MS),
+  });
+  await response.body?.cancel();
+  if (!response.ok) throw new ChannelError('gap', `sendAction refused (HTTP ${response.status})`);
+}
+
 /** Tells Gap an inline button press was received, so the citizen's button stops spinning. */
 export async function answerGapCallback(
   settings: GapSettings,
