@@ -22,6 +22,13 @@
  * 1405/09/01) are derived from the bill id. Magic bill id (valid per §7, electricity):
  *   9999999999921  404 no unpaid bill
  *
+ * Shahkar (shahkar/gwsh/serviceIDmatching: serviceNumber 09…, serviceType '2', identificationType
+ * '0', identificationNo) answers `{matched: true}` for every valid national code but one; military
+ * status (nezam/service/militaryStatus: nationalCode) is derived from the code. Magic national codes
+ * (valid per §7):
+ *   0684159414  Shahkar `{matched: false}`, whatever the mobile
+ *   1583250689  military status: 404 no record
+ *
  * Faults (`POST /_sandbox/faults` replaces them as a whole; the options set the first ones):
  * latencyMs, errorRate (503), timeoutRate (hang until the client gives up, at most `hangMs`),
  * tamperRate (the body changed after signing, or a signature by a key nobody trusts).
@@ -51,7 +58,7 @@ import { OPERATIONS, type OpContext, type Operation } from './gsb-sandbox/operat
 import { localSandboxKeys } from './local-keys.ts';
 import { listen, type RunningServer } from './serve.ts';
 
-export { MAGIC_BILLS, MAGIC_POSTCODES } from './gsb-sandbox/operations.ts';
+export { MAGIC_BILLS, MAGIC_NATIONAL_CODES, MAGIC_POSTCODES } from './gsb-sandbox/operations.ts';
 export type { GsbFaults, RunningServer };
 
 /** The PGSB credentials it accepts, its keys, and the faults it starts with. */

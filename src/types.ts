@@ -28,6 +28,11 @@ export interface InboundEvent {
 export interface Button {
   label: string;
   value: string;
+  /**
+   * A reply-keyboard button that shares the citizen's own phone number (a `contact` event) instead
+   * of sending its value: Gap's `$contact` key, the Bot API's `request_contact`.
+   */
+  requestContact?: true;
 }
 
 /** One message to the citizen; each adapter renders the buttons as well as its messenger allows. */
@@ -37,6 +42,19 @@ export interface Reply {
   keyboard?: Button[][];
   /** Buttons attached to the message (choices inside a form). */
   inline?: Button[][];
+  /**
+   * Another chat of the same messenger to send this one message to, instead of the conversation's
+   * own: the one-time code goes to a phone number's chat on Gap (`+98…`).
+   */
+  to?: string;
+}
+
+/** A citizen's bound identity (gsb-channel.md §6): Shahkar said this mobile belongs to this national code. */
+export interface Identity {
+  /** Ten ASCII digits. */
+  nationalCode: string;
+  /** `09xxxxxxxxx` */
+  mobile: string;
 }
 
 /** A call the engine wants made to the bus: a service's operation with its body fields. */
@@ -61,4 +79,6 @@ export type UpstreamOutcome =
   /** 400: the bus refused the fields. */
   | { kind: 'rejected' }
   /** Retries exhausted, breaker open, or a failure that retrying cannot mend. */
-  | { kind: 'unavailable' };
+  | { kind: 'unavailable' }
+  /** Never sent: a rate limit of our own refused it (identity binding attempts). */
+  | { kind: 'limited' };

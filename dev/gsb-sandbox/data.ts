@@ -142,3 +142,20 @@ export function billFor(billId: string, billType: UtilityBillType) {
   const period = `${dueDate.year % 10}${String(dueDate.month).padStart(2, '0')}`;
   return { amount, billId, paymentId: buildPaymentId(billId, amount, period), dueDate: formatJalali(dueDate, 'latin') };
 }
+
+const MILITARY_STATUSES = [
+  { type: 'ORDINARY', condition: 'ALLOWED', description: 'کارت پایان خدمت صادر شده است.' },
+  {
+    type: 'ORDINARY',
+    condition: 'NOT_ALLOWED',
+    description: 'مشمول غایب؛ برای تعیین وضعیت به دفاتر پلیس +۱۰ مراجعه کنید.',
+  },
+  { type: 'EXCEPTION', condition: 'ALLOWED', description: 'معافیت تحصیلی تا پایان سال تحصیلی جاری.' },
+  { type: 'EXCEPTION', condition: 'ALLOWED', description: 'کارت معافیت دائم صادر شده است.' },
+] as const;
+
+/** The same national code always draws the same military service status. */
+export function militaryStatusFor(nationalCode: string) {
+  const rand = seededRandom(`military:${nationalCode}`);
+  return MILITARY_STATUSES[Math.floor(rand() * MILITARY_STATUSES.length)];
+}

@@ -6,12 +6,18 @@ import * as v from 'valibot';
 import type { Problem } from '../../src/upstream/signing/problems.ts';
 import { billTypeOf, hasBillCheckDigit, UTILITY_BILL_TYPES } from '../../src/validation/bill.ts';
 import { invalidFields, sandboxProblem } from './answers.ts';
-import { addressFor, billFor } from './data.ts';
+import { addressFor, billFor, militaryStatusFor } from './data.ts';
 
 /** Postcodes (valid per Iran Post's rule) that take the unhappy paths. */
 export const MAGIC_POSTCODES = { noRecord: '9999999999', upstreamError: '8888888888', slow: '7777777777' } as const;
 /** A bill id (valid per §7, electricity) that has no unpaid bill. */
 export const MAGIC_BILLS = { noRecord: '9999999999921' } as const;
+/**
+ * National codes (valid per §7) that take the unhappy paths: Shahkar says the mobile is not theirs
+ * (`mismatch`, for any mobile), the military service has no file (`noRecord`). Every other valid
+ * code matches every mobile, and has a military status derived from its digits.
+ */
+export const MAGIC_NATIONAL_CODES = { mismatch: '0684159414', noRecord: '1583250689' } as const;
 
 export type Outcome = { ok: true; result: unknown } | { ok: false; problem: Problem };
 export interface OpContext {
@@ -22,6 +28,7 @@ export type Operation = (json: unknown, ctx: OpContext) => Promise<Outcome>;
 
 const POSTCODE_RE = /^(?![02])(?!\d{1}[02])(?!\d{2}[02])(?!\d{3}[02])(?!\d{4}[025])(?!\d{5}0)(?!\d{6}0000)\d{10}$/;
 const RequestId = v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(128));
+const NationalCode = v.pipe(v.string(), v.regex(/^\d{10}$/));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const noRecord = (detail: string): Outcome => ({
   ok: false,
@@ -72,6 +79,26 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     async ({ billType, billId }) => {
       if (billId === MAGIC_BILLS.noRecord) return noRecord('no unpaid bill is registered for this bill id');
       return { ok: true, result: billFor(billId, billType) };
+    },
+  ),
+  'shahkar/gwsh/serviceIDmatching': operation(
+    v.object({
+      requestId: RequestId,
+      serviceNumber: v.pipe(v.string(), v.regex(/^09\d{9}$/)),
+      serviceType: v.literal('2'),
+      identificationType: v.literal('0'),
+      identificationNo: NationalCode,
+    }),
+    async ({ identificationNo }) => ({
+      ok: true,
+      result: { matched: identificationNo !== MAGIC_NATIONAL_CODES.mismatch },
+    }),
+  ),
+  'nezam/service/militaryStatus': operation(
+    v.object({ requestId: RequestId, nationalCode: NationalCode }),
+    async ({ nationalCode }) => {
+      if (nationalCode === MAGIC_NATIONAL_CODES.noRecord) return noRecord('no military service file for this code');
+      return { ok: true, result: militaryStatusFor(nationalCode) };
     },
   ),
 };

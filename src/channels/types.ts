@@ -45,6 +45,11 @@ export interface Channel {
   /** Renders a reply for this messenger and sends it. */
   send(chatId: string, reply: Reply): Promise<SendResult>;
   /**
+   * Whether `send` also reaches a phone number's own chat (`+98…`, Gap), so that a one-time code
+   * can prove a shared contact card is the sender's own when the messenger cannot tell.
+   */
+  readonly codeToPhone?: boolean;
+  /**
    * Checks a webhook's headers once its path secret matched (a secret-token header, when one is
    * configured); false is answered like a wrong secret. Absent when there is nothing to check.
    */

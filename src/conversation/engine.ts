@@ -1,18 +1,31 @@
 /**
- * The conversation engine: a pure function of (state, event, now). It decides what to say and
- * which upstream call to make; it does no I/O, reads no clock and draws no random numbers, so
- * every conversation can be replayed in a test. Form steps live in form.ts, the menu in menu.ts.
+ * The conversation engine: a pure function of (state, event, now, context). It decides what to say
+ * and which upstream call to make; it does no I/O, reads no clock and draws no random numbers (the
+ * StepContext brings what it cannot know: the bound identity, one-time code material), so every
+ * conversation can be replayed in a test. Form steps live in form.ts, identity binding in
+ * binding.ts, «حساب من» in account.ts, the menu in menu.ts.
  */
 import * as v from 'valibot';
 import { fa } from '../i18n/fa.ts';
+import { faIdentity } from '../i18n/fa-identity.ts';
 import type { Catalogue } from '../services/catalogue.ts';
 import type { Service } from '../services/types.ts';
 import type { InboundEvent, UpstreamOutcome } from '../types.ts';
 import { normaliseText } from '../validation/normalise.ts';
+import { askErase, confirmErase, showAccount } from './account.ts';
+import { inBinding, settleBinding, startBinding } from './binding.ts';
 import { answer, ask, back, explain } from './form.ts';
 import { retryButton } from './keyboards.ts';
 import { toMenu } from './menu.ts';
-import type { Answers, ConversationState, FormState, StepResult } from './state.ts';
+import {
+  ANONYMOUS,
+  type Answers,
+  type ConversationState,
+  type FormState,
+  type StepContext,
+  type StepResult,
+  type Turn,
+} from './state.ts';
 import { type Command, commandIn } from './words.ts';
 
 /** A chat quiet this long starts over: a half-filled form is stale by then, and its answers should not linger. */
@@ -24,28 +37,41 @@ export function step(
   event: InboundEvent,
   now: number,
   catalogue: Catalogue,
+  context: StepContext = ANONYMOUS,
 ): StepResult {
+  const turn: Turn = { now, catalogue, context };
   if (state === null || event.kind === 'join') return toMenu(catalogue, now, fa.greeting);
   if (now - state.seenAt >= IDLE_MS) {
-    return toMenu(catalogue, now, state.at === 'form' ? `${fa.greeting}\n\n${fa.formExpired}` : fa.greeting);
+    const unfinished = state.at === 'form' || state.at === 'binding';
+    return toMenu(catalogue, now, unfinished ? `${fa.greeting}\n\n${fa.formExpired}` : fa.greeting);
   }
-  const input = event.kind === 'button' ? event.button?.value : event.text;
-  if (input == null) {
+  const input = (event.kind === 'button' ? event.button?.value : event.text) ?? null;
+  const command = input === null ? null : commandIn(input);
+  // A contact card carries no text: only binding reads one.
+  if (state.at === 'binding') return inBinding(state, event, input, command, turn);
+  if (input === null) {
     return { state: { ...state, seenAt: now }, replies: [{ text: fa.unsupportedMessage }], call: null };
   }
+  if (state.at === 'confirm-erase') return confirmErase(saidIs(input, faIdentity.eraseYes), turn);
 
-  const command = commandIn(input);
   const service = state.at === 'menu' ? undefined : catalogue.byId(state.service);
-  if (service && state.at === 'form') {
-    return inForm(service, state, command, input, event.kind === 'button', now, catalogue);
-  }
-  if (service && state.at === 'retry' && command === 'retry') return ask(service, state.answers, now);
-  return atMenu(command, input, now, catalogue);
+  if (service && state.at === 'form') return inForm(service, state, command, input, event.kind === 'button', turn);
+  if (service && state.at === 'retry' && command === 'retry') return ask(service, state.answers, turn);
+  return atMenu(command, input, turn);
 }
 
-/** The engine's answer once the upstream call of a `calling` state has an outcome. */
-export function settle(state: ConversationState, outcome: UpstreamOutcome, catalogue: Catalogue): StepResult {
-  const service = state.at === 'calling' ? catalogue.byId(state.service) : undefined;
+/** The engine's answer once the upstream call of a `calling` (or Shahkar-checking) state has an outcome. */
+export function settle(
+  state: ConversationState,
+  outcome: UpstreamOutcome,
+  catalogue: Catalogue,
+  context: StepContext = ANONYMOUS,
+): StepResult {
+  const turn: Turn = { now: state.seenAt, catalogue, context };
+  const service = state.at === 'calling' || state.at === 'binding' ? catalogue.byId(state.service) : undefined;
+  if (service && state.at === 'binding' && state.binding.stage === 'checking') {
+    return settleBinding(state.binding, service, outcome, turn);
+  }
   if (state.at !== 'calling' || !service) return toMenu(catalogue, state.seenAt);
   const result = toMenu(catalogue, state.seenAt, resultText(service, state.answers, outcome));
   if (outcome.kind !== 'unavailable') return result;
@@ -63,30 +89,38 @@ function inForm(
   command: Command | null,
   input: string,
   pressed: boolean,
-  now: number,
-  catalogue: Catalogue,
+  turn: Turn,
 ): StepResult {
   switch (command) {
     case 'menu':
-      return toMenu(catalogue, now);
+      return toMenu(turn.catalogue, turn.now);
     case 'cancel':
-      return toMenu(catalogue, now, fa.cancelled);
+      return toMenu(turn.catalogue, turn.now, fa.cancelled);
     case 'back':
-      return back(service, form, now, catalogue);
+      return back(service, form, turn);
     case 'help':
-      return explain(service, form, now);
+      return explain(service, form, turn);
     default:
-      return answer(service, form, input, pressed, now, catalogue);
+      return answer(service, form, input, pressed, turn);
   }
 }
 
-function atMenu(command: Command | null, input: string, now: number, catalogue: Catalogue): StepResult {
+function atMenu(command: Command | null, input: string, turn: Turn): StepResult {
+  const { catalogue, now } = turn;
   if (command === 'help') return toMenu(catalogue, now, fa.howItWorks);
   // Nothing to cancel, go back from or retry here: the menu is the answer.
   if (command) return toMenu(catalogue, now);
+  if (saidIs(input, faIdentity.accountButton)) return showAccount(turn);
+  if (saidIs(input, faIdentity.eraseButton)) return askErase(turn);
   const said = normaliseText(input);
   const chosen = catalogue.services.find((service) => normaliseText(service.title) === said);
-  return chosen ? ask(chosen, {}, now) : toMenu(catalogue, now, fa.unknownChoice);
+  if (!chosen) return toMenu(catalogue, now, fa.unknownChoice);
+  // A personal service answers only about its bound citizen: bind one first, then it goes on.
+  return chosen.identity && !turn.context.identity ? startBinding(chosen, turn) : ask(chosen, {}, turn);
+}
+
+function saidIs(input: string, words: string): boolean {
+  return normaliseText(input) === normaliseText(words);
 }
 
 function resultText(service: Service, answers: Answers, outcome: UpstreamOutcome): string {
@@ -100,6 +134,7 @@ function resultText(service: Service, answers: Answers, outcome: UpstreamOutcome
     case 'rejected':
       return fa.upstream.rejected;
     case 'unavailable':
+    case 'limited':
       return fa.upstream.unavailable;
   }
 }

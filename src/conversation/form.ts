@@ -5,13 +5,12 @@
  */
 import * as v from 'valibot';
 import { fa } from '../i18n/fa.ts';
-import type { Catalogue } from '../services/catalogue.ts';
 import type { Service, ServiceInput } from '../services/types.ts';
-import type { Reply } from '../types.ts';
+import type { Reply, UpstreamCall } from '../types.ts';
 import { normaliseText } from '../validation/normalise.ts';
 import { choiceButtons, formKeyboard } from './keyboards.ts';
 import { toMenu } from './menu.ts';
-import type { Answers, FormState, StepResult } from './state.ts';
+import type { Answers, FormState, StepResult, Turn } from './state.ts';
 
 /** Wrong answers in a row to one question before the form gives way to the menu. */
 const MAX_WRONG_TRIES = 3;
@@ -23,60 +22,62 @@ type Reading =
   /** A press of a button that belongs to another question (an older message's buttons stay on screen). */
   | { kind: 'stale' };
 
-/** Asks the first unanswered question, or makes the service's call when every question is answered. */
-export function ask(service: Service, answers: Answers, now: number): StepResult {
+/**
+ * Asks the first unanswered question, or makes the service's call when every question is answered.
+ * A personal service is only opened with a bound identity (engine.ts binds one first).
+ */
+export function ask(service: Service, answers: Answers, turn: Turn): StepResult {
+  const { now } = turn;
   const question = currentQuestion(service, answers);
   if (question) {
     const state: FormState = { at: 'form', service: service.id, answers, wrongTries: 0, seenAt: now };
     return { state, replies: [questionReply(question)], call: null };
   }
-  const { operation, pid, body } = service.upstream;
-  return {
-    state: { at: 'calling', service: service.id, answers, seenAt: now },
-    replies: [],
-    call: { service: service.id, operation, pid, body: body(answers) },
-  };
+  const call = serviceCall(service, answers, turn);
+  // An identity cannot go missing within a form (erasing it resets the chat); were it ever to, start over.
+  if (!call) return toMenu(turn.catalogue, now);
+  return { state: { at: 'calling', service: service.id, answers, seenAt: now }, replies: [], call };
+}
+
+function serviceCall(service: Service, answers: Answers, { context }: Turn): UpstreamCall | null {
+  const { operation, pid } = service.upstream;
+  if (!service.identity) return { service: service.id, operation, pid, body: service.upstream.body(answers) };
+  if (!context.identity) return null;
+  return { service: service.id, operation, pid, body: service.upstream.body(answers, context.identity) };
 }
 
 /** Takes an answer (typed, or `pressed` on a button) to the current question. */
-export function answer(
-  service: Service,
-  form: FormState,
-  input: string,
-  pressed: boolean,
-  now: number,
-  catalogue: Catalogue,
-): StepResult {
+export function answer(service: Service, form: FormState, input: string, pressed: boolean, turn: Turn): StepResult {
   const question = currentQuestion(service, form.answers);
-  if (!question) return ask(service, form.answers, now);
+  if (!question) return ask(service, form.answers, turn);
   const reading = read(question, input, pressed);
   switch (reading.kind) {
     case 'answer':
-      return ask(service, { ...form.answers, [question.name]: reading.value }, now);
+      return ask(service, { ...form.answers, [question.name]: reading.value }, turn);
     case 'stale':
-      return askAgain(form, question, now, fa.staleButton);
+      return askAgain(form, question, turn.now, fa.staleButton);
     case 'wrong': {
       const wrongTries = form.wrongTries + 1;
-      if (wrongTries >= MAX_WRONG_TRIES) return toMenu(catalogue, now, fa.tooManyTries);
-      return askAgain({ ...form, wrongTries }, question, now, reading.reason);
+      if (wrongTries >= MAX_WRONG_TRIES) return toMenu(turn.catalogue, turn.now, fa.tooManyTries);
+      return askAgain({ ...form, wrongTries }, question, turn.now, reading.reason);
     }
   }
 }
 
 /** One question back, forgetting its answer; from the first question, back to the menu. */
-export function back(service: Service, form: FormState, now: number, catalogue: Catalogue): StepResult {
+export function back(service: Service, form: FormState, turn: Turn): StepResult {
   // Answers are kept in question order, so the last entry is the previous question's.
   const answered = Object.entries(form.answers);
-  if (answered.length === 0) return toMenu(catalogue, now);
-  return ask(service, Object.fromEntries(answered.slice(0, -1)), now);
+  if (answered.length === 0) return toMenu(turn.catalogue, turn.now);
+  return ask(service, Object.fromEntries(answered.slice(0, -1)), turn);
 }
 
 /** The current question's help (where to find the answer, an example), then the question again. */
-export function explain(service: Service, form: FormState, now: number): StepResult {
+export function explain(service: Service, form: FormState, turn: Turn): StepResult {
   const question = currentQuestion(service, form.answers);
-  if (!question) return ask(service, form.answers, now);
+  if (!question) return ask(service, form.answers, turn);
   const help = question.help ? `${question.help}\n${fa.formControls}` : fa.formControls;
-  return askAgain(form, question, now, help);
+  return askAgain(form, question, turn.now, help);
 }
 
 function currentQuestion(service: Service, answers: Answers): ServiceInput | undefined {

@@ -4,12 +4,27 @@
  * the message itself (a press comes back as a `button` event carrying the value).
  */
 import { fa } from '../i18n/fa.ts';
+import { faIdentity } from '../i18n/fa-identity.ts';
 import type { Catalogue } from '../services/catalogue.ts';
 import type { Button } from '../types.ts';
 
-/** The main menu: service titles, two to a row. */
+/** The main menu: service titles, two to a row, then «حساب من». */
 export function menuKeyboard(catalogue: Catalogue): Button[][] {
-  return inRows(catalogue.services.map((service) => word(service.title)));
+  return [...inRows(catalogue.services.map((service) => word(service.title))), [word(faIdentity.accountButton)]];
+}
+
+/** While binding: the button that shares the citizen's own number, and the way out. */
+export function contactKeyboard(): Button[][] {
+  return [[{ ...word(faIdentity.shareButton), requestContact: true }], [word(fa.cancelButton)]];
+}
+
+/** Under «حساب من»: erasing is offered on the message itself, so the menu keyboard stays. */
+export function eraseButton(): Button[][] {
+  return [[word(faIdentity.eraseButton)]];
+}
+
+export function confirmEraseButtons(): Button[][] {
+  return [[word(faIdentity.eraseYes), word(faIdentity.eraseNo)]];
 }
 
 /** Under every question, so nobody has to type the words that steer a form. */

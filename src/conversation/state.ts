@@ -1,9 +1,11 @@
 /**
- * What Pishkhan remembers of one chat between two messages (serialised as JSON in the store), and
- * what one step of the engine returns. Every state carries `seenAt`, the time of its last step,
- * so the engine can tell a chat that went quiet without reading a clock.
+ * What Pishkhan remembers of one chat between two messages (serialised as JSON and sealed in the
+ * store), what the engine is told besides the event (StepContext), and what one step returns.
+ * Every state carries `seenAt`, the time of its last step, so the engine can tell a chat that
+ * went quiet without reading a clock.
  */
-import type { Reply, UpstreamCall } from '../types.ts';
+import type { Catalogue } from '../services/catalogue.ts';
+import type { Identity, Reply, UpstreamCall } from '../types.ts';
 
 /** A form's validated answers, keyed by input name, in input order. */
 export type Answers = Record<string, string>;
@@ -16,13 +18,73 @@ export type ConversationState =
   /** The form is complete and its upstream call is under way. */
   | { at: 'calling'; service: string; answers: Answers; seenAt: number }
   /** At the menu after the bus did not answer; the answers are kept so «تلاش دوباره» can call again. */
-  | { at: 'retry'; service: string; answers: Answers; seenAt: number };
+  | { at: 'retry'; service: string; answers: Answers; seenAt: number }
+  /** Binding the citizen's identity before `service` (a personal one) can be used. */
+  | { at: 'binding'; service: string; binding: Binding; seenAt: number }
+  /** «حذف اطلاعات من» was asked for: waiting for its confirmation. */
+  | { at: 'confirm-erase'; seenAt: number };
+
+/** Where a binding is (gsb-channel.md §6); `wrongTries` counts wrong answers in a row at that stage. */
+export type Binding =
+  /** Told what is kept; waiting for the citizen's own contact card. */
+  | { stage: 'contact'; wrongTries: number }
+  /** Gap only: a one-time code went to the mobile's chat; only its keyed hash is kept. */
+  | { stage: 'code'; mobile: string; codeHash: string; sentAt: number; wrongTries: number }
+  | { stage: 'national-code'; mobile: string; wrongTries: number }
+  /** Shahkar is being asked whether the mobile belongs to the national code. */
+  | { stage: 'checking'; mobile: string; nationalCode: string };
 
 export type FormState = Extract<ConversationState, { at: 'form' }>;
+export type BindingState = Extract<ConversationState, { at: 'binding' }>;
+
+/**
+ * What the engine cannot learn without I/O, supplied by the processor with each step: the chat's
+ * bound identity and binding attempts (read with the chat), and the one-time code material.
+ */
+export interface StepContext {
+  identity: Identity | null;
+  /** Binding attempts this chat started within the last day. */
+  bindingAttempts: number;
+  /** Whether the messenger can deliver a message to a phone number's own chat (Gap's `+98…`). */
+  codeToPhone: boolean;
+  /**
+   * A one-time code drawn for this step with its keyed hash, used only if the step sends a code,
+   * and the keyed hash of the event's text read as a code (null when it is not six digits).
+   */
+  codes: { fresh: string; freshHash: string; typedHash: string | null };
+}
+
+/**
+ * A chat with nothing bound on a messenger that cannot send codes, as every step was before
+ * identity binding existed (replays and tests of the public services).
+ */
+export const ANONYMOUS: StepContext = {
+  identity: null,
+  bindingAttempts: 0,
+  codeToPhone: false,
+  codes: { fresh: '', freshHash: '', typedHash: null },
+};
+
+/** One step's surroundings, handed down from the engine to the form and binding steps. */
+export interface Turn {
+  now: number;
+  catalogue: Catalogue;
+  context: StepContext;
+}
+
+/** What the processor must do beyond sending the replies, in the same commit. */
+export type Effect =
+  /** A binding attempt began (counted against the chat's daily limit). */
+  | { kind: 'attempt' }
+  /** Shahkar matched: keep this identity, sealed. */
+  | { kind: 'bind'; identity: Identity }
+  /** Delete every row of this chat but the audit log's; the replies are sent after. */
+  | { kind: 'erase' };
 
 export interface StepResult {
   state: ConversationState;
   replies: Reply[];
   /** Set when the step needs the bus; its outcome goes to `settle`. */
   call: UpstreamCall | null;
+  effect?: Effect;
 }

@@ -39,4 +39,14 @@ export const faServices = {
       'traffic-fines': 'جریمه‌ی رانندگی',
     },
   },
+  military: {
+    title: 'وضعیت نظام وظیفه',
+    category: 'هویت و اسناد',
+    notFound: 'پرونده‌ی نظام وظیفه‌ای ثبت نشده است.',
+    heading: 'وضعیت نظام وظیفه',
+    type: 'نوع:',
+    types: { ORDINARY: 'عادی', EXCEPTION: 'خاص' },
+    condition: 'وضعیت:',
+    conditions: { ALLOWED: 'مجاز', NOT_ALLOWED: 'غیرمجاز' },
+  },
 } as const;

@@ -38,7 +38,8 @@ async function deliverOne(
   queued: QueuedReply,
 ): Promise<'sent' | 'set-aside' | 'waiting'> {
   for (let attempts = queued.attempts + 1; ; attempts++) {
-    const result = await channel.send(chat.chatId, queued.reply);
+    // A one-time code goes to the phone number's own chat, in the order of the conversation's replies.
+    const result = await channel.send(queued.reply.to ?? chat.chatId, queued.reply);
     if (result.ok) {
       await markSent(deps.store, queued.id, result.remoteId, deps.now());
       return 'sent';

@@ -11,7 +11,7 @@ import { toPersianDigits } from '../i18n/digits.ts';
 import { faServices } from '../i18n/fa-services.ts';
 import { billId, billTypeOf, isValidPaymentId, paymentAmount, utilityBillId } from '../validation/bill.ts';
 import { jalaliDate } from '../validation/jalali.ts';
-import type { Service } from './types.ts';
+import type { PublicService } from './types.ts';
 
 const BillResult = v.pipe(
   v.object({
@@ -47,7 +47,7 @@ function render(bill: BillResult): string {
   ].join('\n');
 }
 
-export const billService: Service<BillResult> = {
+export const billService: PublicService<BillResult> = {
   id: 'bill',
   title: faServices.bill.title,
   category: faServices.bill.category,

@@ -1,5 +1,6 @@
 /** The catalogue: every service Pishkhan offers, in menu order. Adding a service is one line here. */
 import { billService } from './bill.ts';
+import { militaryService } from './military.ts';
 import { postcodeService } from './postcode.ts';
 import type { Service } from './types.ts';
 
@@ -13,4 +14,8 @@ export function createCatalogue(services: readonly Service[]): Catalogue {
   return { services, byId: (id) => index.get(id) };
 }
 
-export const catalogue = createCatalogue([postcodeService as Service, billService as Service]);
+export const catalogue = createCatalogue([
+  postcodeService as Service,
+  billService as Service,
+  militaryService as Service,
+]);

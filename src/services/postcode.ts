@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { toPersianDigits } from '../i18n/digits.ts';
 import { faServices } from '../i18n/fa-services.ts';
 import { postcode } from '../validation/postcode.ts';
-import type { Service } from './types.ts';
+import type { PublicService } from './types.ts';
 
 const text = v.optional(v.nullable(v.string()), '');
 /** House number, floor and unit may come as numbers or strings; floor 0 is the ground floor. */
@@ -37,7 +37,7 @@ function render(address: Address, answers: Readonly<Record<string, string>>): st
   return [`📮 ${t.heading} ${toPersianDigits(answers.postcode ?? '')}:`, ...lines.filter(Boolean)].join('\n');
 }
 
-export const postcodeService: Service<Address> = {
+export const postcodeService: PublicService<Address> = {
   id: 'postcode',
   title: faServices.postcode.title,
   category: faServices.postcode.category,

@@ -1,6 +1,6 @@
 /** What one service declaration holds: everything the engine needs to offer it. */
 import type * as v from 'valibot';
-import type { Button } from '../types.ts';
+import type { Button, Identity } from '../types.ts';
 
 /** One question of a service's form. */
 export interface ServiceInput {
@@ -14,26 +14,47 @@ export interface ServiceInput {
   choices?: readonly Button[];
 }
 
-export interface Service<Result = unknown> {
+type Answers = Readonly<Record<string, string>>;
+
+interface Upstream<Result> {
+  /** `{provider}/{gateway}/{operation}` */
+  operation: string;
+  pid: string;
+  /** The identifier in `body` the call is about, for the audit log (hashed and masked there). */
+  subject?(body: Readonly<Record<string, string>>): string | undefined;
+  /** The shape of `result` in the bus's answer. */
+  result: v.GenericSchema<unknown, Result>;
+}
+
+interface ServiceBase<Result> {
   id: string;
   title: string;
   category: string;
-  /** Whether the citizen must have a bound identity first (gsb-channel.md §6). */
-  identity: boolean;
   inputs: readonly ServiceInput[];
-  upstream: {
-    /** `{provider}/{gateway}/{operation}` */
-    operation: string;
-    pid: string;
-    /** The body fields (besides requestId) from the validated answers. */
-    body(answers: Readonly<Record<string, string>>): Record<string, string>;
-    /** The identifier in `body` the call is about, for the audit log (hashed and masked there). */
-    subject?(body: Readonly<Record<string, string>>): string | undefined;
-    /** The shape of `result` in the bus's answer. */
-    result: v.GenericSchema<unknown, Result>;
-  };
   /** The answer as the citizen reads it. */
-  render(result: Result, answers: Readonly<Record<string, string>>): string;
+  render(result: Result, answers: Answers): string;
   /** What to say when the bus has no record (404). */
   notFound: string;
 }
+
+/** A service anyone may use for anything (a postcode, a bill). */
+export interface PublicService<Result = unknown> extends ServiceBase<Result> {
+  identity: false;
+  upstream: Upstream<Result> & {
+    /** The body fields (besides requestId) from the validated answers. */
+    body(answers: Answers): Record<string, string>;
+  };
+}
+
+/**
+ * A personal service: it answers only about the citizen who asks, so the engine binds their
+ * identity first (gsb-channel.md §6) and hands the bound one to `body`, never one typed in.
+ */
+export interface PersonalService<Result = unknown> extends ServiceBase<Result> {
+  identity: true;
+  upstream: Upstream<Result> & {
+    body(answers: Answers, identity: Identity): Record<string, string>;
+  };
+}
+
+export type Service<Result = unknown> = PublicService<Result> | PersonalService<Result>;

@@ -6,8 +6,9 @@
  */
 import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import type { ConversationState } from '../conversation/state.ts';
-import type { Reply } from '../types.ts';
+import type { Identity, Reply } from '../types.ts';
 import { type ChatKey, type Store, sealContext } from './db.ts';
+import { identityQueries, openIdentity, recordAttempt, type SealedIdentity, storeIdentity } from './identities.ts';
 import type { PendingEvent } from './inbox.ts';
 import { queueReply } from './outbox.ts';
 import { conversations, inbox } from './schema.ts';
@@ -20,6 +21,10 @@ export interface HeldChat {
   version: number;
   /** Oldest first. The first one's `attempts` counts this attempt too. */
   pending: PendingEvent[];
+  /** The chat's bound identity, opened. */
+  identity: Identity | null;
+  /** Binding attempts the chat started within BINDING_WINDOW_MS. */
+  bindingAttempts: number;
 }
 
 const isChat = (chat: ChatKey) => and(eq(conversations.channel, chat.channel), eq(conversations.chatId, chat.chatId));
@@ -28,12 +33,13 @@ const isPending = (chat: ChatKey) =>
 
 /**
  * Takes the chat's lease (creating the row on first contact), counts an attempt on the oldest
- * pending event, and reads the state and the pending events, in one round trip.
+ * pending event, and reads the state, the pending events and the bound identity, in one round trip.
  * @returns null when another processor holds a lease that has not expired.
  */
 export async function acquireChat(store: Store, chat: ChatKey, owner: string, now: number): Promise<HeldChat | null> {
   const { db } = store;
-  const [leased, , pending] = await db.batch([
+  const [identityRow, attemptCount] = identityQueries(db, chat, now);
+  const [leased, , pending, bound, attempts] = await db.batch([
     db
       .insert(conversations)
       .values({ ...chat, leaseOwner: owner, leaseUntil: now + LEASE_TTL_MS })
@@ -51,11 +57,20 @@ export async function acquireChat(store: Store, chat: ChatKey, owner: string, no
       .from(inbox)
       .where(isPending(chat))
       .orderBy(asc(inbox.id)),
+    identityRow,
+    attemptCount,
   ]);
   const row = leased[0];
   if (!row) return null;
   const state = row.state ? await store.sealer.open(row.state, sealContext('conversations', chat)) : null;
-  return { state: state ? (JSON.parse(state) as ConversationState) : null, version: row.version, pending };
+  const identity = bound[0] ? await openIdentity(store, chat, bound[0].sealed) : null;
+  return {
+    state: state ? (JSON.parse(state) as ConversationState) : null,
+    version: row.version,
+    pending,
+    identity,
+    bindingAttempts: attempts[0]?.attempts ?? 0,
+  };
 }
 
 export interface Step {
@@ -67,10 +82,15 @@ export interface Step {
   replies: readonly Reply[];
   eventId: number;
   now: number;
+  /** A binding attempt began in this step. */
+  attempt?: boolean;
+  /** Shahkar matched in this step: the identity to keep. */
+  bind?: SealedIdentity;
 }
 
 /**
- * Saves the new state, queues its replies and marks the event processed, all or nothing.
+ * Saves the new state, queues its replies, marks the event processed and keeps what binding
+ * decided (an attempt, an identity), all or nothing.
  * @returns false when the lease was lost or the version moved (nothing was written).
  */
 export async function commitStep(store: Store, step: Step): Promise<boolean> {
@@ -94,6 +114,8 @@ export async function commitStep(store: Store, step: Step): Promise<boolean> {
       .set({ status: 'done', processedAt: now })
       .where(and(eq(inbox.id, step.eventId), ifSaved)),
     ...replies.map((body) => queueReply(db, chat, { body, kind: 'reply', now, when: ifSaved })),
+    ...(step.attempt ? [recordAttempt(db, chat, now, ifSaved)] : []),
+    ...(step.bind ? [storeIdentity(db, chat, step.bind, now, ifSaved)] : []),
   ]);
   return updated.length === 1;
 }

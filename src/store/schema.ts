@@ -146,3 +146,42 @@ export const gatewayIdempotency = sqliteTable('gateway_idempotency', {
   body: text('body'),
   createdAt: integer('created_at').notNull(),
 });
+
+/**
+ * One row per chat with a bound identity (gsb-channel.md §6): the national code and mobile sealed
+ * together, bound to the chat; a keyed hash of the national code for lookups.
+ */
+export const identities = sqliteTable(
+  'identities',
+  {
+    channel: text('channel').notNull(),
+    chatId: text('chat_id').notNull(),
+    /** `{nationalCode, mobile}` as JSON, sealed. */
+    sealed: text('sealed').notNull(),
+    nationalCodeHash: text('national_code_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.channel, table.chatId] }),
+    index('identities_national_code').on(table.nationalCodeHash),
+  ],
+);
+
+/**
+ * Identity binding attempts, for the daily limits per chat and per national code: one row when a
+ * contact card is accepted, given the national code's keyed hash when Shahkar is asked.
+ */
+export const bindingAttempts = sqliteTable(
+  'binding_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    channel: text('channel').notNull(),
+    chatId: text('chat_id').notNull(),
+    nationalCodeHash: text('national_code_hash'),
+    at: integer('at').notNull(),
+  },
+  (table) => [
+    index('binding_attempts_chat').on(table.channel, table.chatId, table.at),
+    index('binding_attempts_national_code').on(table.nationalCodeHash, table.at),
+  ],
+);

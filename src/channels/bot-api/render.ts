@@ -7,7 +7,7 @@ import type { Button, Reply } from '../../types.ts';
 import { splitText } from '../split-text.ts';
 
 export interface ReplyKeyboardMarkup {
-  keyboard: { text: string }[][];
+  keyboard: { text: string; request_contact?: true }[][];
   resize_keyboard: boolean;
   one_time_keyboard: boolean;
 }
@@ -51,10 +51,17 @@ function lastParagraphApart(text: string): string[] {
   return at > 0 && head && tail ? [head, tail] : [text];
 }
 
-/** A press sends the label back as text: the engine's keyboard words are their own values. */
+/**
+ * A press sends the label back as text: the engine's keyboard words are their own values. A
+ * `request_contact` button shares the citizen's own number instead (a contact with their user id).
+ */
 function replyKeyboard(rows: Button[][]): ReplyKeyboardMarkup {
   return {
-    keyboard: rows.map((row) => row.map((button) => ({ text: button.label }))),
+    keyboard: rows.map((row) =>
+      row.map((button) =>
+        button.requestContact ? { text: button.label, request_contact: true } : { text: button.label },
+      ),
+    ),
     resize_keyboard: true,
     // The keyboard stays after a press: the menu is where citizens come back to.
     one_time_keyboard: false,

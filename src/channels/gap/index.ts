@@ -28,6 +28,8 @@ export const gap: ChannelFactory = (env, fetcher) => {
     webhookSecret: settings.webhookSecret,
     parse: (body, receivedAt) => parseGapUpdate(body, receivedAt, GAP_DEDUPE_WINDOW_S * 1000),
     send: (chatId, reply) => sendGapMessage(settings, fetcher, chatId, reply),
+    // Gap's sendMessage takes a phone number as `chat_id` (gsb-channel.md §6).
+    codeToPhone: true,
     acknowledge: (event) => answerGapCallback(settings, fetcher, event),
     showTyping: (chatId) => sendGapTyping(settings, fetcher, chatId),
   };

@@ -8,10 +8,15 @@ export function renderGapMessage(chatId: string, reply: Reply): URLSearchParams 
   return form;
 }
 
-/** Each key is one-entry object `{value: label}`; pressing it sends the value back as text. */
+/**
+ * Each key is one-entry object `{value: label}`; pressing it sends the value back as text. The
+ * value `$contact` makes Gap share the citizen's phone number instead (a `contact` update).
+ */
 function replyKeyboard(rows: Button[][]) {
   return {
-    keyboard: rows.map((row) => row.map((button) => ({ [button.value]: button.label }))),
+    keyboard: rows.map((row) =>
+      row.map((button) => ({ [button.requestContact ? '$contact' : button.value]: button.label })),
+    ),
     // The keyboard stays after a press: the menu is where citizens come back to.
     once: false,
     selective: false,

@@ -4,8 +4,10 @@
  * button `{text, command}` whose press sends the command back, so both of the engine's button kinds
  * go on that keyboard: a question's choices first, their commands marked (CHOICE_MARK) so that a
  * press is heard as a button, then the menu or the form's words, whose commands are the words
- * themselves. A reply without buttons sends no keyboard and leaves the one shown in place.
+ * themselves. A reply without buttons sends no keyboard and leaves the one shown in place. There
+ * is no button that shares one's own number: such a button is left out and the text says so.
  */
+import { faIdentity } from '../../i18n/fa-identity.ts';
 import type { Button, Reply } from '../../types.ts';
 import { splitText } from '../split-text.ts';
 import { CHOICE_MARK } from './parse.ts';
@@ -29,8 +31,11 @@ export interface LegacyMessage {
  * @param now the sending time, in ms since the epoch
  */
 export function renderSoroushLegacyMessages(to: string, reply: Reply, textLimit: number, now: number): LegacyMessage[] {
-  const keyboard = [...(reply.inline ?? []).map(choiceRow), ...(reply.keyboard ?? []).map(wordRow)];
-  const messages: LegacyMessage[] = splitText(reply.text, textLimit).map((body) => ({
+  const words = (reply.keyboard ?? []).map((row) => row.filter((button) => !button.requestContact));
+  const dropped = words.flat().length < (reply.keyboard ?? []).flat().length;
+  const text = dropped ? `${reply.text}\n\n${faIdentity.notHere}` : reply.text;
+  const keyboard = [...(reply.inline ?? []).map(choiceRow), ...words.filter((row) => row.length > 0).map(wordRow)];
+  const messages: LegacyMessage[] = splitText(text, textLimit).map((body) => ({
     type: 'TEXT',
     to,
     body,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { settle, step } from '../../../src/conversation/engine.ts';
 import type { ConversationState } from '../../../src/conversation/state.ts';
 import { fa } from '../../../src/i18n/fa.ts';
+import { faIdentity } from '../../../src/i18n/fa-identity.ts';
 import { faServices } from '../../../src/i18n/fa-services.ts';
 import { faValidation } from '../../../src/i18n/fa-validation.ts';
 import { type Catalogue, catalogue, createCatalogue } from '../../../src/services/catalogue.ts';
@@ -377,9 +378,9 @@ describe('keyboards', () => {
     for (const result of [asked, wrong, next, helped]) expect(keyboardLabels(result)).toEqual(FORM_KEYBOARD);
   });
 
-  it('keeps the main menu a reply keyboard of service titles, with no inline buttons', () => {
+  it('keeps the main menu a reply keyboard of service titles and «حساب من», with no inline buttons', () => {
     const result = sayFines(null, 'سلام');
-    expect(keyboardLabels(result)).toEqual([finesService.title, faServices.postcode.title]);
+    expect(keyboardLabels(result)).toEqual([finesService.title, faServices.postcode.title, faIdentity.accountButton]);
     expect(inlineButtons(result)).toBeUndefined();
   });
 });

@@ -297,3 +297,13 @@ describe('Gap sandbox: console', () => {
     expect(html).not.toMatch(/<link\b/);
   });
 });
+
+describe('Gap sandbox: a phone number’s chat', () => {
+  it('accepts sendMessage to a `+98…` chat id and records it under that id', async () => {
+    const app = createGapSandbox({ token: TOKEN });
+    expect((await send(app, { chat_id: '+989022002580', type: 'text', data: 'کد: 123456' })).status).toBe(200);
+    expect(await messages(app, `chat_id=${encodeURIComponent('+989022002580')}`)).toMatchObject([
+      { chat_id: '+989022002580', data: 'کد: 123456' },
+    ]);
+  });
+});

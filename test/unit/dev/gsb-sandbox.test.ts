@@ -4,6 +4,7 @@ import {
   createGsbSandbox,
   type GsbSandboxOptions,
   MAGIC_BILLS,
+  MAGIC_NATIONAL_CODES,
   MAGIC_POSTCODES,
   startGsbSandbox,
 } from '../../../dev/gsb-sandbox.ts';
@@ -352,5 +353,52 @@ describe('GSB sandbox: server', () => {
   it('refuses to start with a signing key that has no key id', async () => {
     const { kid: _kid, ...anonymous } = JSON.parse(OPTIONS.signingKey as string) as Record<string, string>;
     await expect(startGsbSandbox({ ...OPTIONS, signingKey: anonymous })).rejects.toThrow(/kid/);
+  });
+});
+
+describe('GSB sandbox: shahkar and the military status', () => {
+  const call = async (path: string, fields: Record<string, string>, requestId: string) => {
+    const app = createGsbSandbox(OPTIONS);
+    const token = await getToken(app);
+    return send(
+      app,
+      await prepare({ token, path: `/api/client/apim/v1/${path}`, fields, pid: 'pishkhan-test', requestId }),
+    );
+  };
+  const shahkar = (identificationNo: string) =>
+    call(
+      'shahkar/gwsh/serviceIDmatching',
+      { serviceNumber: '09022002580', serviceType: '2', identificationType: '0', identificationNo },
+      `req-shahkar-${identificationNo}`,
+    );
+
+  it('matches every valid national code but the magic one', async () => {
+    const matched = await shahkar('0499370899');
+    expect(((await matched.json()) as { result: unknown }).result).toEqual({ matched: true });
+    const mismatch = await shahkar(MAGIC_NATIONAL_CODES.mismatch);
+    expect(((await mismatch.json()) as { result: unknown }).result).toEqual({ matched: false });
+  });
+
+  it('refuses a serviceType other than 2 with 400', async () => {
+    const fields = {
+      serviceNumber: '09022002580',
+      serviceType: '1',
+      identificationType: '0',
+      identificationNo: '0499370899',
+    };
+    expect((await call('shahkar/gwsh/serviceIDmatching', fields, 'req-shahkar-type')).status).toBe(400);
+  });
+
+  it('gives a military status derived from the national code, and 404 for the magic one', async () => {
+    const found = await call('nezam/service/militaryStatus', { nationalCode: '0499370899' }, 'req-military');
+    expect(found.status).toBe(200);
+    const { result } = (await found.json()) as { result: Record<string, unknown> };
+    expect(result).toMatchObject({ type: expect.stringMatching(/^(ORDINARY|EXCEPTION)$/) });
+    const none = await call(
+      'nezam/service/militaryStatus',
+      { nationalCode: MAGIC_NATIONAL_CODES.noRecord },
+      'req-m-404',
+    );
+    expect(none.status).toBe(404);
   });
 });

@@ -26,7 +26,7 @@ describe('the bill service', () => {
   it('is declared as استعلام قبض under قبوض, after the postcode in the menu, with no identity needed', () => {
     expect(billService).toMatchObject({ id: 'bill', title: 'استعلام قبض', category: 'قبوض', identity: false });
     expect(billService.upstream).toMatchObject({ operation: 'billing/utility/billInquiry', pid: 'pishkhan-bill-v1' });
-    expect(catalogue.services.map((service) => service.id)).toEqual(['postcode', 'bill']);
+    expect(catalogue.services.map((service) => service.id)).toEqual(['postcode', 'bill', 'military']);
     expect(catalogue.byId('bill')).toBe(billService);
   });
 
