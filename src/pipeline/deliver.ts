@@ -10,20 +10,21 @@ import type { Deps } from '../deps.ts';
 import { fa } from '../i18n/fa.ts';
 import { log } from '../log.ts';
 import type { ChatKey } from '../store/db.ts';
-import { deadLetterReply, dueReplies, markRetry, markSent, type QueuedReply } from '../store/outbox.ts';
+import { type DueRow, deadLetterReply, dueReplies, markRetry, markSent, type QueuedReply } from '../store/outbox.ts';
 
 export const MAX_SEND_ATTEMPTS = 8;
 const SEND_BACKOFF = { baseMs: 1_000, capMs: 5 * 60_000 };
 /** A wait this short is spent here, holding the chat, rather than left to the next sweep. */
 const WAIT_IN_PLACE_MS = 5_000;
 
-export async function deliverReplies(deps: Deps, chat: ChatKey): Promise<void> {
+/** @param due the due replies when they were read already (with the last commit) */
+export async function deliverReplies(deps: Deps, chat: ChatKey, due?: DueRow[]): Promise<void> {
   const channel = deps.channels.get(chat.channel);
   if (!channel) return; // switched off: the replies wait in the outbox
   // A reply set aside queues an apology behind the others: read the queue again to send it too.
-  for (let again = true; again; ) {
+  for (let again = true, rows = due; again; rows = undefined) {
     again = false;
-    for (const queued of await dueReplies(deps.store, chat, deps.now())) {
+    for (const queued of await dueReplies(deps.store, chat, deps.now(), rows)) {
       const outcome = await deliverOne(deps, channel, chat, queued);
       if (outcome === 'waiting') return;
       again ||= outcome === 'set-aside';

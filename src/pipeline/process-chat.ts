@@ -21,6 +21,7 @@ import { acquireChat, commitStep, type HeldChat, releaseChat } from '../store/co
 import type { ChatKey } from '../store/db.ts';
 import { claimNationalCodeCheck, eraseChat, sealIdentity } from '../store/identities.ts';
 import { deadLetterEvent, openEvent } from '../store/inbox.ts';
+import type { DueRow } from '../store/outbox.ts';
 import type { InboundEvent, Reply, UpstreamCall, UpstreamOutcome } from '../types.ts';
 import { deliverReplies } from './deliver.ts';
 import { codeHash, drawCode, typedCode } from './one-time-code.ts';
@@ -34,7 +35,8 @@ export async function processChat(deps: Deps, chat: ChatKey): Promise<void> {
     if (!held) return; // its holder looks again before letting go
     let more = false;
     try {
-      if (await drain(deps, chat, owner, held)) await deliverReplies(deps, chat);
+      const drained = await drain(deps, chat, owner, held);
+      if (drained) await deliverReplies(deps, chat, drained.due);
     } finally {
       // Also after a failure, so the next sweep can try again without waiting out the lease.
       more = await releaseChat(deps.store, chat, owner);
@@ -43,12 +45,17 @@ export async function processChat(deps: Deps, chat: ChatKey): Promise<void> {
   }
 }
 
-/** @returns false when the lease was lost to another processor. */
-async function drain(deps: Deps, chat: ChatKey, owner: string, held: HeldChat): Promise<boolean> {
+/**
+ * @returns null when the lease was lost to another processor; else the due replies as the last
+ * commit read them (undefined when something was written after it, so delivery reads them again).
+ */
+async function drain(deps: Deps, chat: ChatKey, owner: string, held: HeldChat): Promise<{ due?: DueRow[] } | null> {
   let { state, version, identity, bindingAttempts } = held;
+  let due: DueRow[] | undefined;
   for (const pending of held.pending) {
     if (pending.attempts > MAX_EVENT_ATTEMPTS) {
       await deadLetterEvent(deps.store, chat, pending.id, { text: fa.apology }, deps.now());
+      due = undefined;
       log('event', { channel: chat.channel, outcome: 'dead-letter', attempts: pending.attempts - 1 });
       continue;
     }
@@ -61,11 +68,11 @@ async function drain(deps: Deps, chat: ChatKey, owner: string, held: HeldChat): 
     if (next.effects.some((effect) => effect.kind === 'erase')) {
       await erase(deps, chat, pending.id, next.replies);
       // The chat's rows are gone: events after this one start a new conversation once it is released.
-      return true;
+      return {};
     }
     const bound = next.effects.find((effect) => effect.kind === 'bind')?.identity;
     const attempt = next.effects.some((effect) => effect.kind === 'attempt');
-    const committed = await commitStep(deps.store, {
+    const read = await commitStep(deps.store, {
       chat,
       owner,
       version,
@@ -79,17 +86,18 @@ async function drain(deps: Deps, chat: ChatKey, owner: string, held: HeldChat): 
     log('event', {
       channel: chat.channel,
       kind: event.kind,
-      outcome: committed ? 'replied' : 'lease-lost',
+      outcome: read ? 'replied' : 'lease-lost',
       replies: next.replies.length,
       ms: deps.now() - event.receivedAt,
     });
-    if (!committed) return false; // a newer holder carries on from the stored state
+    if (!read) return null; // a newer holder carries on from the stored state
+    due = read;
     state = next.state;
     version += 1;
     identity = bound ?? identity;
     if (attempt) bindingAttempts += 1;
   }
-  return true;
+  return { due };
 }
 
 /** The engine's inputs besides the event; a code is drawn for every step, as it costs next to nothing. */

@@ -10,7 +10,7 @@ import type { Identity, Reply } from '../types.ts';
 import { type ChatKey, type Store, sealContext } from './db.ts';
 import { identityQueries, openIdentity, recordAttempt, type SealedIdentity, storeIdentity } from './identities.ts';
 import type { PendingEvent } from './inbox.ts';
-import { queueReply } from './outbox.ts';
+import { type DueRow, dueRepliesQuery, queueReply } from './outbox.ts';
 import { conversations, inbox } from './schema.ts';
 
 /** Longer than the longest step (an upstream call may take about 20 s). */
@@ -90,10 +90,11 @@ export interface Step {
 
 /**
  * Saves the new state, queues its replies, marks the event processed and keeps what binding
- * decided (an attempt, an identity), all or nothing.
- * @returns false when the lease was lost or the version moved (nothing was written).
+ * decided (an attempt, an identity), all or nothing; and reads the chat's due replies in the same
+ * round trip, for the delivery that follows.
+ * @returns the due replies, or null when the lease was lost or the version moved (nothing was written).
  */
-export async function commitStep(store: Store, step: Step): Promise<boolean> {
+export async function commitStep(store: Store, step: Step): Promise<DueRow[] | null> {
   const { db, sealer } = store;
   const { chat, owner, version, now } = step;
   const saved = and(isChat(chat), eq(conversations.version, version + 1), eq(conversations.leaseOwner, owner));
@@ -103,7 +104,7 @@ export async function commitStep(store: Store, step: Step): Promise<boolean> {
     step.replies.map((reply) => sealer.seal(JSON.stringify(reply), sealContext('outbox', chat))),
   );
 
-  const [updated] = await db.batch([
+  const batch = await db.batch([
     db
       .update(conversations)
       .set({ state, version: version + 1, updatedAt: now })
@@ -116,8 +117,10 @@ export async function commitStep(store: Store, step: Step): Promise<boolean> {
     ...replies.map((body) => queueReply(db, chat, { body, kind: 'reply', now, when: ifSaved })),
     ...(step.attempt ? [recordAttempt(db, chat, now, ifSaved)] : []),
     ...(step.bind ? [storeIdentity(db, chat, step.bind, now, ifSaved)] : []),
+    dueRepliesQuery(db, chat, now),
   ]);
-  return updated.length === 1;
+  const [updated] = batch;
+  return updated.length === 1 ? (batch.at(-1) as DueRow[]) : null;
 }
 
 /**

@@ -28,9 +28,12 @@ export function sealReply({ sealer }: Store, chat: ChatKey, reply: Reply): Promi
   return sealer.seal(JSON.stringify(reply), sealContext('outbox', chat));
 }
 
-/** The chat's unsent replies that are due, oldest first. */
-export async function dueReplies(store: Store, chat: ChatKey, now: number): Promise<QueuedReply[]> {
-  const rows = await store.db
+/** A due reply as read, still sealed. */
+export type DueRow = { id: number; body: string; kind: QueuedReply['kind']; attempts: number };
+
+/** The query for the chat's unsent replies that are due, oldest first: alone, or last in a batch. */
+export function dueRepliesQuery(db: Db, chat: ChatKey, now: number) {
+  return db
     .select({ id: outbox.id, body: outbox.body, kind: outbox.kind, attempts: outbox.attempts })
     .from(outbox)
     .where(
@@ -42,6 +45,11 @@ export async function dueReplies(store: Store, chat: ChatKey, now: number): Prom
       ),
     )
     .orderBy(asc(outbox.id));
+}
+
+/** The chat's unsent replies that are due, oldest first; `rows` when they were read already. */
+export async function dueReplies(store: Store, chat: ChatKey, now: number, rows?: DueRow[]): Promise<QueuedReply[]> {
+  rows ??= await dueRepliesQuery(store.db, chat, now);
   return Promise.all(
     rows.map(async ({ body, ...row }) => ({
       ...row,
