@@ -12,12 +12,12 @@ import { gzipSync } from 'node:zlib';
 
 /**
  * The target is 64 KiB. drizzle-orm and the libSQL web client alone take about 40 KiB of it, and
- * with every messenger, the signed channel and identity binding the worker is past the target: the
- * budget stops it growing further unnoticed. (Persian strings weigh more than they look: the
- * bundler writes each letter as a six-byte `\uXXXX` escape.)
+ * with every messenger, the signed channel, identity binding and the whole catalogue the worker is
+ * past the target: the budget stops it growing further unnoticed. (Persian strings weigh more than
+ * they look: the bundler writes each letter as a six-byte `\uXXXX` escape.)
  */
 const TARGET_KIB = 64;
-const BUDGET_KIB = 82;
+const BUDGET_KIB = 88;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = mkdtempSync(join(tmpdir(), 'pishkhan-size-'));

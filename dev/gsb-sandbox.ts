@@ -23,11 +23,18 @@
  *   9999999999921  404 no unpaid bill
  *
  * Shahkar (shahkar/gwsh/serviceIDmatching: serviceNumber 09…, serviceType '2', identificationType
- * '0', identificationNo) answers `{matched: true}` for every valid national code but one; military
- * status (nezam/service/militaryStatus: nationalCode) is derived from the code. Magic national codes
- * (valid per §7):
+ * '0', identificationNo) answers `{matched: true}` for every valid national code but one. The
+ * personal services (gsb-channel.md §5: military status, traffic fines, negative points, licence
+ * status, active plates, passport, life status) answer from data derived from the national code and
+ * their inputs: the same code always gets the same fines, licences, plates and passport; fines have
+ * traffic-fine bill ids and payment ids that pass §7's checks (dates fall before 1405/09/01, the
+ * sandbox's "today"). Magic national codes (valid per §7):
  *   0684159414  Shahkar `{matched: false}`, whatever the mobile
- *   1583250689  military status: 404 no record
+ *   1583250689  every personal service: 404 no record
+ * Magic inputs of the personal services, for any national code:
+ *   plateNumber 993299999 (۹۹ ی ۹۹۹ ایران ۹۹)  traffic fines: 404 no fines
+ *   licenseNumber 9999999999                  negative points: 404 no such licence
+ *   birthDate 1300/01/01                       life status: 404 nobody with that birth date
  *
  * Faults (`POST /_sandbox/faults` replaces them as a whole; the options set the first ones):
  * latencyMs, errorRate (503), timeoutRate (hang until the client gives up, at most `hangMs`),
@@ -58,7 +65,7 @@ import { OPERATIONS, type OpContext, type Operation } from './gsb-sandbox/operat
 import { localSandboxKeys } from './local-keys.ts';
 import { listen, type RunningServer } from './serve.ts';
 
-export { MAGIC_BILLS, MAGIC_NATIONAL_CODES, MAGIC_POSTCODES } from './gsb-sandbox/operations.ts';
+export { MAGIC_BILLS, MAGIC_NATIONAL_CODES, MAGIC_PERSONAL, MAGIC_POSTCODES } from './gsb-sandbox/operations.ts';
 export type { GsbFaults, RunningServer };
 
 /** The PGSB credentials it accepts, its keys, and the faults it starts with. */

@@ -5,8 +5,19 @@
 import * as v from 'valibot';
 import type { Problem } from '../../src/upstream/signing/problems.ts';
 import { billTypeOf, hasBillCheckDigit, UTILITY_BILL_TYPES } from '../../src/validation/bill.ts';
+import { jalaliDate } from '../../src/validation/jalali.ts';
 import { invalidFields, sandboxProblem } from './answers.ts';
-import { addressFor, billFor, militaryStatusFor } from './data.ts';
+import {
+  addressFor,
+  billFor,
+  licensesFor,
+  lifeStatusFor,
+  militaryStatusFor,
+  negativePointsFor,
+  passportFor,
+  platesFor,
+  trafficFinesFor,
+} from './data.ts';
 
 /** Postcodes (valid per Iran Post's rule) that take the unhappy paths. */
 export const MAGIC_POSTCODES = { noRecord: '9999999999', upstreamError: '8888888888', slow: '7777777777' } as const;
@@ -14,10 +25,20 @@ export const MAGIC_POSTCODES = { noRecord: '9999999999', upstreamError: '8888888
 export const MAGIC_BILLS = { noRecord: '9999999999921' } as const;
 /**
  * National codes (valid per §7) that take the unhappy paths: Shahkar says the mobile is not theirs
- * (`mismatch`, for any mobile), the military service has no file (`noRecord`). Every other valid
- * code matches every mobile, and has a military status derived from its digits.
+ * (`mismatch`, for any mobile); no personal service has a record of them (`noRecord`: 404 from
+ * military status, fines, negative points, licences, plates, passport and life status). Every other
+ * valid code matches every mobile, and has records derived from its digits.
  */
 export const MAGIC_NATIONAL_CODES = { mismatch: '0684159414', noRecord: '1583250689' } as const;
+/**
+ * Inputs of the personal services that have no record whatever the national code: a plate with no
+ * fines (۹۹ ی ۹۹۹ ایران ۹۹), a licence number nobody holds, a birth date the registry matches to nobody.
+ */
+export const MAGIC_PERSONAL = {
+  finelessPlate: '993299999',
+  unknownLicence: '9999999999',
+  unknownBirthDate: '1300/01/01',
+} as const;
 
 export type Outcome = { ok: true; result: unknown } | { ok: false; problem: Problem };
 export interface OpContext {
@@ -29,6 +50,9 @@ export type Operation = (json: unknown, ctx: OpContext) => Promise<Outcome>;
 const POSTCODE_RE = /^(?![02])(?!\d{1}[02])(?!\d{2}[02])(?!\d{3}[02])(?!\d{4}[025])(?!\d{5}0)(?!\d{6}0000)\d{10}$/;
 const RequestId = v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(128));
 const NationalCode = v.pipe(v.string(), v.regex(/^\d{10}$/));
+const Mobile = v.pipe(v.string(), v.regex(/^09\d{9}$/));
+/** The fields every personal service but military status and life status gets: who is asking. */
+const Person = { requestId: RequestId, nationalCode: NationalCode, mobile: Mobile };
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const noRecord = (detail: string): Outcome => ({
   ok: false,
@@ -43,6 +67,14 @@ function operation<S extends v.GenericSchema<unknown, { requestId: string }>>(
     const parsed = v.safeParse(schema, json);
     return parsed.success ? run(parsed.output, ctx) : { ok: false, problem: invalidFields(parsed.issues) };
   };
+}
+
+/** A personal service that asks nothing but who is asking: its records, or 404 for the no-record code. */
+function personal(recordsOf: (nationalCode: string) => unknown, missing: string): Operation {
+  return operation(v.object(Person), async ({ nationalCode }) => {
+    if (nationalCode === MAGIC_NATIONAL_CODES.noRecord) return noRecord(missing);
+    return { ok: true, result: recordsOf(nationalCode) };
+  });
 }
 
 /** Operation path (`{provider}/{gateway}/{operation}`) → operation. */
@@ -99,6 +131,40 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     async ({ nationalCode }) => {
       if (nationalCode === MAGIC_NATIONAL_CODES.noRecord) return noRecord('no military service file for this code');
       return { ok: true, result: militaryStatusFor(nationalCode) };
+    },
+  ),
+  'naja/traffic/drivingOffense': operation(
+    v.object({ ...Person, plateNumber: v.pipe(v.string(), v.regex(/^\d{9}$/)) }),
+    async ({ nationalCode, plateNumber }) => {
+      if (nationalCode === MAGIC_NATIONAL_CODES.noRecord || plateNumber === MAGIC_PERSONAL.finelessPlate) {
+        return noRecord('no unpaid fine is registered for this plate');
+      }
+      return { ok: true, result: trafficFinesFor(nationalCode, plateNumber) };
+    },
+  ),
+  'naja/license/negativeScore': operation(
+    v.object({ ...Person, licenseNumber: v.pipe(v.string(), v.regex(/^\d{10}$/)) }),
+    async ({ nationalCode, licenseNumber }) => {
+      if (nationalCode === MAGIC_NATIONAL_CODES.noRecord || licenseNumber === MAGIC_PERSONAL.unknownLicence) {
+        return noRecord('no licence with this number is held by this national code');
+      }
+      return { ok: true, result: negativePointsFor(nationalCode, licenseNumber) };
+    },
+  ),
+  'naja/license/licenseStatus': personal(licensesFor, 'no driving licence for this code'),
+  'naja/vehicle/activePlates': personal(platesFor, 'no plate is registered to this code'),
+  'police/passport/passportStatus': personal(passportFor, 'no passport file for this code'),
+  'sabt/ahval/lifeStatus': operation(
+    v.object({
+      requestId: RequestId,
+      nationalCode: NationalCode,
+      birthDate: v.pipe(v.string(), v.regex(/^\d{4}\/\d{2}\/\d{2}$/), jalaliDate),
+    }),
+    async ({ nationalCode, birthDate }) => {
+      if (nationalCode === MAGIC_NATIONAL_CODES.noRecord || birthDate === MAGIC_PERSONAL.unknownBirthDate) {
+        return noRecord('no person with this national code and birth date');
+      }
+      return { ok: true, result: lifeStatusFor(nationalCode, birthDate) };
     },
   ),
 };

@@ -15,7 +15,7 @@ import { normaliseText } from '../validation/normalise.ts';
 import { askErase, confirmErase, showAccount } from './account.ts';
 import { inBinding, settleBinding, startBinding } from './binding.ts';
 import { answer, ask, back, explain } from './form.ts';
-import { retryButton } from './keyboards.ts';
+import { nextStepButtons, retryButton } from './keyboards.ts';
 import { toMenu } from './menu.ts';
 import {
   ANONYMOUS,
@@ -57,6 +57,7 @@ export function step(
   const service = state.at === 'menu' ? undefined : catalogue.byId(state.service);
   if (service && state.at === 'form') return inForm(service, state, command, input, event.kind === 'button', turn);
   if (service && state.at === 'retry' && command === 'retry') return ask(service, state.answers, turn);
+  if (service && state.at === 'answered' && command === 'again') return open(service, turn);
   return atMenu(command, input, turn);
 }
 
@@ -74,11 +75,19 @@ export function settle(
   }
   if (state.at !== 'calling' || !service) return toMenu(catalogue, state.seenAt);
   const result = toMenu(catalogue, state.seenAt, resultText(service, state.answers, outcome));
-  if (outcome.kind !== 'unavailable') return result;
-  // The answers stay until the next message, so that «تلاش دوباره» can make the same call again.
+  if (outcome.kind === 'limited') return result;
+  if (outcome.kind === 'unavailable') {
+    // The answers stay until the next message, so that «تلاش دوباره» can make the same call again.
+    return {
+      state: { at: 'retry', service: service.id, answers: state.answers, seenAt: state.seenAt },
+      replies: result.replies.map((reply) => ({ ...reply, inline: retryButton() })),
+      call: null,
+    };
+  }
+  // An answer (no record and a refusal included): the next step is offered on it.
   return {
-    state: { at: 'retry', service: service.id, answers: state.answers, seenAt: state.seenAt },
-    replies: result.replies.map((reply) => ({ ...reply, inline: retryButton() })),
+    state: { at: 'answered', service: service.id, seenAt: state.seenAt },
+    replies: result.replies.map((reply) => ({ ...reply, inline: nextStepButtons(service.inputs.length > 0) })),
     call: null,
   };
 }
@@ -115,8 +124,13 @@ function atMenu(command: Command | null, input: string, turn: Turn): StepResult 
   const said = normaliseText(input);
   const chosen = catalogue.services.find((service) => normaliseText(service.title) === said);
   if (!chosen) return toMenu(catalogue, now, fa.unknownChoice);
+  return open(chosen, turn);
+}
+
+/** A service's form from its first question. */
+function open(service: Service, turn: Turn): StepResult {
   // A personal service answers only about its bound citizen: bind one first, then it goes on.
-  return chosen.identity && !turn.context.identity ? startBinding(chosen, turn) : ask(chosen, {}, turn);
+  return service.identity && !turn.context.identity ? startBinding(service, turn) : ask(service, {}, turn);
 }
 
 function saidIs(input: string, words: string): boolean {

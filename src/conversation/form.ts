@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot';
 import { fa } from '../i18n/fa.ts';
-import type { Service, ServiceInput } from '../services/types.ts';
+import { type Service, type ServiceInput, schemaOf } from '../services/types.ts';
 import type { Reply, UpstreamCall } from '../types.ts';
 import { normaliseText } from '../validation/normalise.ts';
 import { choiceButtons, formKeyboard } from './keyboards.ts';
@@ -50,7 +50,7 @@ function serviceCall(service: Service, answers: Answers, { context }: Turn): Ups
 export function answer(service: Service, form: FormState, input: string, pressed: boolean, turn: Turn): StepResult {
   const question = currentQuestion(service, form.answers);
   if (!question) return ask(service, form.answers, turn);
-  const reading = read(question, input, pressed);
+  const reading = read(question, input, pressed, turn.now);
   switch (reading.kind) {
     case 'answer':
       return ask(service, { ...form.answers, [question.name]: reading.value }, turn);
@@ -84,19 +84,19 @@ function currentQuestion(service: Service, answers: Answers): ServiceInput | und
   return service.inputs[Object.keys(answers).length];
 }
 
-function read(question: ServiceInput, input: string, pressed: boolean): Reading {
+function read(question: ServiceInput, input: string, pressed: boolean, now: number): Reading {
   const { choices } = question;
-  if (!choices) return pressed ? { kind: 'stale' } : validate(question, input);
+  if (!choices) return pressed ? { kind: 'stale' } : validate(question, input, now);
   const said = normaliseText(input);
   const chosen = pressed
     ? choices.find((choice) => choice.value === input)
     : choices.find((choice) => normaliseText(choice.label) === said || normaliseText(choice.value) === said);
-  if (chosen) return validate(question, chosen.value);
+  if (chosen) return validate(question, chosen.value, now);
   return pressed ? { kind: 'stale' } : { kind: 'wrong', reason: fa.notAChoice };
 }
 
-function validate(question: ServiceInput, input: string): Reading {
-  const parsed = v.safeParse(question.schema, input);
+function validate(question: ServiceInput, input: string, now: number): Reading {
+  const parsed = v.safeParse(schemaOf(question, now), input);
   if (parsed.success) return { kind: 'answer', value: parsed.output };
   return { kind: 'wrong', reason: parsed.issues[0].message };
 }

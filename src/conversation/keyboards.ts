@@ -8,9 +8,17 @@ import { faIdentity } from '../i18n/fa-identity.ts';
 import type { Catalogue } from '../services/catalogue.ts';
 import type { Button } from '../types.ts';
 
-/** The main menu: service titles, two to a row, then «حساب من». */
+/**
+ * The main menu: service titles, two to a row, a row never shared by two categories (the catalogue
+ * lists them category by category), then «حساب من». One press opens any service; the rows keep
+ * each category together on a phone without a category step before every inquiry.
+ */
 export function menuKeyboard(catalogue: Catalogue): Button[][] {
-  return [...inRows(catalogue.services.map((service) => word(service.title))), [word(faIdentity.accountButton)]];
+  const categories = new Map<string, Button[]>();
+  for (const service of catalogue.services) {
+    categories.set(service.category, [...(categories.get(service.category) ?? []), word(service.title)]);
+  }
+  return [...[...categories.values()].flatMap(inRows), [word(faIdentity.accountButton)]];
 }
 
 /** While binding: the button that shares the citizen's own number, and the way out. */
@@ -40,6 +48,16 @@ export function choiceButtons(choices: readonly Button[]): Button[][] {
 /** Offered after the bus did not answer; its value is a retry word, so typing it works as well. */
 export function retryButton(): Button[][] {
   return [[{ label: fa.retryButton, value: fa.retryWords[0] }]];
+}
+
+/**
+ * The next step after an answer: «استعلام دیگر» (another inquiry of the same service, offered only
+ * when it asks something, since asking again about the same citizen gives the same answer) and
+ * «منوی اصلی». Values are steering words, so typing them works as well.
+ */
+export function nextStepButtons(asksSomething: boolean): Button[][] {
+  const menu = { label: fa.menuButton, value: fa.menuButton };
+  return [asksSomething ? [{ label: fa.againButton, value: fa.againWords[0] }, menu] : [menu]];
 }
 
 /** A reply-keyboard button sends its label back, so what the citizen sees is what the engine reads. */

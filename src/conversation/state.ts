@@ -17,6 +17,8 @@ export type ConversationState =
   | { at: 'form'; service: string; answers: Answers; wrongTries: number; seenAt: number }
   /** The form is complete and its upstream call is under way. */
   | { at: 'calling'; service: string; answers: Answers; seenAt: number }
+  /** At the menu after an answer from `service`, which «استعلام دیگر» opens again. */
+  | { at: 'answered'; service: string; seenAt: number }
   /** At the menu after the bus did not answer; the answers are kept so «تلاش دوباره» can call again. */
   | { at: 'retry'; service: string; answers: Answers; seenAt: number }
   /** Binding the citizen's identity before `service` (a personal one) can be used. */

@@ -1,12 +1,12 @@
 /**
  * The steering words a citizen may type (or press on a keyboard) at any step: menu, cancel, back,
- * help and retry. They are matched after normalisation, so Arabic letter forms, stray spaces and
+ * help, retry and again. They are matched after normalisation, so Arabic letter forms, stray spaces and
  * the case of Latin commands («/Start») do not matter.
  */
 import { fa } from '../i18n/fa.ts';
 import { normaliseText } from '../validation/normalise.ts';
 
-export type Command = 'menu' | 'cancel' | 'back' | 'help' | 'retry';
+export type Command = 'menu' | 'cancel' | 'back' | 'help' | 'retry' | 'again';
 
 const WORDS: Record<Command, readonly string[]> = {
   menu: fa.menuWords,
@@ -14,6 +14,7 @@ const WORDS: Record<Command, readonly string[]> = {
   back: fa.backWords,
   help: fa.helpWords,
   retry: fa.retryWords,
+  again: fa.againWords,
 };
 
 const COMMANDS = new Map<string, Command>(

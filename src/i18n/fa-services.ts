@@ -1,9 +1,20 @@
-/** The Persian texts of each service: its title, questions and the words of its answer. */
+/**
+ * The Persian texts of each service: its title, questions and the words of its answer. Kept short:
+ * the bundler writes each Persian letter as a six-byte escape, and the worker has a size budget.
+ */
+
+/** The menu's groups, in menu order (catalogue.ts lists the services in this order). */
+const CATEGORY = {
+  vehicles: 'خودرو و رانندگی',
+  bills: 'قبوض',
+  documents: 'هویت و اسناد',
+  address: 'نشانی',
+} as const;
 
 export const faServices = {
   postcode: {
     title: 'نشانی از کد پستی',
-    category: 'نشانی',
+    category: CATEGORY.address,
     prompt: 'کد پستی ۱۰ رقمی را بنویسید (با رقم فارسی یا انگلیسی).',
     help: 'کد پستی ۱۰ رقم دارد و روی قبض آب، برق یا گاز و در سند یا اجاره‌نامه‌ی خانه آمده است. مثال: ۱۱۹۳۶۵۳۴۷۱',
     notFound: 'برای این کد پستی نشانی‌ای ثبت نشده است.',
@@ -16,13 +27,12 @@ export const faServices = {
   },
   bill: {
     title: 'استعلام قبض',
-    category: 'قبوض',
+    category: CATEGORY.bills,
     prompt: 'شناسه قبض را بنویسید (با رقم فارسی یا انگلیسی).',
     help: 'شناسه قبض ۶ تا ۱۳ رقم دارد و روی قبض آب، برق، گاز، تلفن ثابت یا تلفن همراه، کنار شناسه پرداخت چاپ شده است. مثال: ۷۷۴۸۳۱۷۸۰۰۱۴۲',
     notFound: 'برای این شناسه قبضِ پرداخت‌نشده‌ای ثبت نشده است؛ یا بدهی ندارید یا قبض دوره‌ی تازه هنوز صادر نشده است.',
     heading: 'قبض',
     amount: 'مبلغ قابل پرداخت:',
-    toman: 'تومان',
     dueDate: 'مهلت پرداخت:',
     billId: 'شناسه قبض:',
     paymentId: 'شناسه پرداخت:',
@@ -41,12 +51,80 @@ export const faServices = {
   },
   military: {
     title: 'وضعیت نظام وظیفه',
-    category: 'هویت و اسناد',
+    category: CATEGORY.documents,
     notFound: 'پرونده‌ی نظام وظیفه‌ای ثبت نشده است.',
     heading: 'وضعیت نظام وظیفه',
     type: 'نوع:',
     types: { ORDINARY: 'عادی', EXCEPTION: 'خاص' },
     condition: 'وضعیت:',
     conditions: { ALLOWED: 'مجاز', NOT_ALLOWED: 'غیرمجاز' },
+  },
+  trafficFines: {
+    title: 'استعلام خلافی خودرو',
+    category: CATEGORY.vehicles,
+    prompt: 'پلاک خودرو را بنویسید.',
+    help: 'پلاک را همان‌طور که روی خودرو است بنویسید: دو رقم، حرف، سه رقم و کد دو رقمی استان. مثال: ۱۲ ب ۳۴۵ ایران ۶۷',
+    notFound: 'برای این پلاک خلافی ثبت نشده است.',
+    heading: 'خلافی پلاک',
+    total: 'جمع جریمه‌ها:',
+    count: 'مورد',
+    at: 'ساعت',
+    type: 'ثبت:',
+    amount: 'مبلغ:',
+    notPayable: 'فعلاً قابل پرداخت نیست.',
+  },
+  negativePoints: {
+    title: 'نمره منفی گواهینامه',
+    category: CATEGORY.vehicles,
+    prompt: 'شماره گواهینامه ۱۰ رقمی را بنویسید.',
+    help: 'شماره گواهینامه ۱۰ رقم دارد و روی کارت گواهینامه چاپ شده است. مثال: ۹۸۱۲۳۴۵۶۷۸',
+    notFound: 'گواهینامه‌ای با این شماره به نام شما ثبت نشده است.',
+    heading: 'نمره منفی گواهینامه',
+    score: 'نمره منفی:',
+    offenses: 'تعداد تخلف‌ها:',
+  },
+  licenseStatus: {
+    title: 'وضعیت گواهینامه',
+    category: CATEGORY.vehicles,
+    notFound: 'گواهینامه‌ای به نام شما ثبت نشده است.',
+    heading: 'گواهینامه‌های شما',
+  },
+  activePlates: {
+    title: 'پلاک‌های فعال',
+    category: CATEGORY.vehicles,
+    notFound: 'پلاکی به نام شما ثبت نشده است.',
+    heading: 'پلاک‌های به نام شما',
+    serial: 'سریال:',
+    active: 'فعال',
+    revoked: 'فک‌شده',
+    reason: 'علت:',
+  },
+  passport: {
+    title: 'وضعیت گذرنامه',
+    category: CATEGORY.documents,
+    notFound: 'پرونده‌ی گذرنامه‌ای به نام شما ثبت نشده است.',
+    heading: 'گذرنامه',
+    none: 'گذرنامه‌ای به نام شما صادر نشده است.',
+    number: 'شماره گذرنامه:',
+  },
+  lifeStatus: {
+    title: 'استعلام وضعیت حیات',
+    category: CATEGORY.documents,
+    prompt: 'تاریخ تولدتان را به تقویم شمسی بنویسید.',
+    help: 'تاریخ تولد را همان‌طور که در شناسنامه آمده بنویسید: سال/ماه/روز. مثال: ۱۳۷۰/۰۱/۳۱ یا ۱۳۷۰۰۱۳۱',
+    notFound: 'با این کد ملی و تاریخ تولد کسی در ثبت احوال پیدا نشد؛ تاریخ تولد را بررسی کنید.',
+    heading: 'وضعیت حیات',
+    alive: 'در ثبت احوال، در قید حیات ثبت شده‌اید.',
+    deceased: 'در ثبت احوال، فوت ثبت شده است.',
+    trackingCode: 'کد رهگیری:',
+    birthDate: 'تاریخ تولد:',
+  },
+  /** The words the licence, plate and passport answers share. */
+  document: {
+    number: 'شماره:',
+    status: 'وضعیت:',
+    issued: 'صدور:',
+    validUntil: 'اعتبار تا:',
+    on: 'در',
   },
 } as const;

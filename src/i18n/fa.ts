@@ -28,6 +28,8 @@ export const fa = {
   cancelButton: 'لغو',
   helpButton: 'راهنما',
   retryButton: 'تلاش دوباره',
+  againButton: 'استعلام دیگر',
+  menuButton: 'منوی اصلی',
   /** Words that return to the main menu from anywhere. */
   menuWords: ['منو', 'منوی اصلی', '/start', '/menu', 'شروع'],
   /** Words that leave a form, with a confirmation. */
@@ -38,6 +40,8 @@ export const fa = {
   helpWords: ['راهنما', 'کمک', '/help'],
   /** Words that make a failed call again; the first value is what the retry button sends. */
   retryWords: ['/retry', 'تلاش دوباره'],
+  /** Words that open the service just answered again; the first value is what its button sends. */
+  againWords: ['/again', 'استعلام دیگر'],
 
   upstream: {
     notFound: 'سامانه اطلاعاتی برای این درخواست نیافت.',

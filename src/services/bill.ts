@@ -9,6 +9,7 @@
 import * as v from 'valibot';
 import { toPersianDigits } from '../i18n/digits.ts';
 import { faServices } from '../i18n/fa-services.ts';
+import { formatTomans } from '../i18n/money.ts';
 import { billId, billTypeOf, isValidPaymentId, paymentAmount, utilityBillId } from '../validation/bill.ts';
 import { jalaliDate } from '../validation/jalali.ts';
 import type { PublicService } from './types.ts';
@@ -28,14 +29,12 @@ const BillResult = v.pipe(
 
 type BillResult = v.InferOutput<typeof BillResult>;
 
-const TOMANS = new Intl.NumberFormat('fa-IR');
-
 function render(bill: BillResult): string {
   const t = faServices.bill;
   const type = billTypeOf(bill.billId);
   return [
     `🧾 ${t.heading}${type ? ` ${t.types[type]}` : ''}`,
-    `${t.amount} ${TOMANS.format(bill.amount / 10)} ${t.toman}`,
+    `${t.amount} ${formatTomans(bill.amount)}`,
     `${t.dueDate} ${toPersianDigits(bill.dueDate)}`,
     '',
     t.billId,

@@ -1,7 +1,17 @@
-/** The catalogue: every service Pishkhan offers, in menu order. Adding a service is one line here. */
+/**
+ * The catalogue: every service Pishkhan offers, in menu order, grouped by category (خودرو و
+ * رانندگی، قبوض، هویت و اسناد، نشانی): the menu gives each category rows of its own, so the
+ * services of one category stay together. Adding a service is one line here.
+ */
+import { activePlatesService } from './active-plates.ts';
 import { billService } from './bill.ts';
+import { licenseStatusService } from './license-status.ts';
+import { lifeStatusService } from './life-status.ts';
 import { militaryService } from './military.ts';
+import { negativePointsService } from './negative-points.ts';
+import { passportService } from './passport.ts';
 import { postcodeService } from './postcode.ts';
+import { trafficFinesService } from './traffic-fines.ts';
 import type { Service } from './types.ts';
 
 export interface Catalogue {
@@ -15,7 +25,13 @@ export function createCatalogue(services: readonly Service[]): Catalogue {
 }
 
 export const catalogue = createCatalogue([
-  postcodeService as Service,
+  trafficFinesService as Service,
+  negativePointsService as Service,
+  licenseStatusService as Service,
+  activePlatesService as Service,
   billService as Service,
   militaryService as Service,
+  passportService as Service,
+  lifeStatusService as Service,
+  postcodeService as Service,
 ]);

@@ -2,16 +2,28 @@
 import type * as v from 'valibot';
 import type { Button, Identity } from '../types.ts';
 
+/** Normalises and validates an answer; its issue message is the Persian reason shown. */
+export type InputSchema = v.GenericSchema<string, string>;
+
 /** One question of a service's form. */
 export interface ServiceInput {
   name: string;
   prompt: string;
-  /** Normalises and validates the answer; its issue message is the Persian reason shown. */
-  schema: v.GenericSchema<string, string>;
+  /**
+   * The answer's schema, or a maker of one given the time the answer arrived (milliseconds since the
+   * epoch): a rule such as "not in the future" needs the event's time, and the engine reads no clock.
+   */
+  schema: InputSchema | ((now: number) => InputSchema);
   /** Where to find the answer, with an example: shown when the citizen asks for «راهنما». */
   help?: string;
   /** The answers to pick from, offered as buttons; a choice may also be typed (its label or value). */
   choices?: readonly Button[];
+}
+
+/** The schema an answer to `input` is read with at `now`. */
+export function schemaOf(input: ServiceInput, now: number): InputSchema {
+  // A Valibot schema is an object, so a function here is a maker that wants the time.
+  return typeof input.schema === 'function' ? input.schema(now) : input.schema;
 }
 
 type Answers = Readonly<Record<string, string>>;

@@ -52,10 +52,21 @@ describe.each<Messenger>(['soroush', 'bale'])('%s through the Bot API webhook', 
     expect(address.text).toContain('۱۱۹۳۶۵۳۴۷۱');
     expect(address.text).toMatch(/استان .+، شهرستان .+/);
     expect(address.reply_markup).toEqual(menuAsSent);
+    // A message has one markup: the next step's buttons come on the closing words, a message of their own.
+    const [, , , , next] = await waitForMessages(messenger, chatId, 5);
+    expect(next?.text).toBe(fa.menuPrompt);
+    expect(next?.reply_markup).toEqual({
+      inline_keyboard: [
+        [
+          { text: fa.againButton, callback_data: '/again' },
+          { text: fa.menuButton, callback_data: fa.menuButton },
+        ],
+      ],
+    });
     const typing = await fetch(`${sandboxUrl(messenger)}/_sandbox/typing?chat_id=${chatId}`);
     expect(((await typing.json()) as { typing: unknown[] }).typing).toHaveLength(1);
 
-    const back = await converse(messenger, chatId, 'منو', 4);
+    const back = await converse(messenger, chatId, 'منو', 5);
     expect(back.text).toBe(fa.menuPrompt);
     expect(back.reply_markup).toEqual(menuAsSent);
   });

@@ -11,25 +11,11 @@ import { fa } from '../../src/i18n/fa.ts';
 import { faIdentity } from '../../src/i18n/fa-identity.ts';
 import { faServices } from '../../src/i18n/fa-services.ts';
 import { claimNationalCodeCheck, MAX_NATIONAL_CODE_CHECKS, recordAttempt } from '../../src/store/identities.ts';
+import { codeSentTo, newMobile, shareContact } from './binding.ts';
 import * as botApi from './bot-api.ts';
-import { converse, newChatId, postUpdate, type SentMessage, waitForMessages } from './gap.ts';
+import { converse, newChatId, type SentMessage, waitForMessages } from './gap.ts';
 
-/** A mobile of its own for each test, so that the codes sent to its Gap chat are its own. */
-const newMobile = () => `0912${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-const international = (mobile: string) => `+98${mobile.slice(1)}`;
 const CHAT_TABLES = ['identities', 'binding_attempts', 'conversations', 'inbox', 'outbox'] as const;
-
-function shareContact(chatId: string, mobile: string): Promise<Response> {
-  const from = JSON.stringify({ id: Number(chatId), name: 'Test', user: 'test' });
-  const data = JSON.stringify({ name: 'علی', phone: international(mobile) });
-  return postUpdate({ chat_id: chatId, type: 'contact', data, from });
-}
-
-/** The code the bot sent to the phone number's own Gap chat (the sandbox records `+98…` chats too). */
-async function codeSentTo(mobile: string): Promise<string> {
-  const [message] = await waitForMessages(encodeURIComponent(international(mobile)), 1);
-  return /\d{6}/.exec(message?.data ?? '')?.[0] ?? '';
-}
 
 /**
  * Binds on Gap from the greeting to Shahkar's answer; returns the chat's messages once there are

@@ -8,6 +8,7 @@
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localSoroushLegacy } from '../../dev/local-settings.ts';
+import { CHOICE_MARK } from '../../src/channels/soroush-legacy/parse.ts';
 import { formKeyboard } from '../../src/conversation/keyboards.ts';
 import { fa } from '../../src/i18n/fa.ts';
 import { faServices } from '../../src/i18n/fa-services.ts';
@@ -82,7 +83,12 @@ export function describeLegacyEntry(name: string, command: readonly [string, ...
       const address = await converse(citizen, '۱۱۹۳۶۵۳۴۷۱', 3);
       expect(address?.body).toContain('۱۱۹۳۶۵۳۴۷۱');
       expect(address?.body).toMatch(/استان .+، شهرستان .+/);
-      expect(address?.keyboard).toEqual(menuAsSent);
+      // The next step first, as a choice of this message, then the menu.
+      const nextStep = [
+        { text: fa.againButton, command: `${CHOICE_MARK}/again` },
+        { text: fa.menuButton, command: `${CHOICE_MARK}${fa.menuButton}` },
+      ];
+      expect(address?.keyboard).toEqual([nextStep, ...menuAsSent]);
 
       const back = await converse(citizen, 'منو', 4);
       expect(back).toMatchObject({ body: fa.menuPrompt, keyboard: menuAsSent });

@@ -143,10 +143,10 @@ describe('the conversation engine', () => {
     });
   });
 
-  it('shows the address in Persian digits and returns to the menu', () => {
+  it('shows the address in Persian digits and returns to the menu, remembering which service answered', () => {
     const calling = callingPostcode('1193653471');
     const result = settle(calling, { kind: 'ok', result: address }, catalogue);
-    expect(result.state).toEqual(atMenu);
+    expect(result.state).toEqual({ at: 'answered', service: 'postcode', seenAt: NOW });
     const answer = result.replies[0]?.text ?? '';
     expect(answer).toContain('۱۱۹۳۶۵۳۴۷۱');
     expect(answer).toContain('استان تهران، شهرستان تهران');
@@ -395,9 +395,20 @@ describe('trying again after the bus did not answer', () => {
     expect(keyboardLabels(failed)).toContain(faServices.postcode.title);
   });
 
-  it('does not offer it for an answer that trying again would not change', () => {
-    expect(inlineButtons(settle(calling, { kind: 'not-found' }, catalogue))).toBeUndefined();
-    expect(settle(calling, { kind: 'rejected' }, catalogue).state).toEqual(atMenu);
+  it('does not offer it for an answer that trying again would not change, but the next step instead', () => {
+    const next = [
+      [
+        { label: fa.againButton, value: '/again' },
+        { label: fa.menuButton, value: fa.menuButton },
+      ],
+    ];
+    expect(inlineButtons(settle(calling, { kind: 'not-found' }, catalogue))).toEqual(next);
+    expect(inlineButtons(settle(calling, { kind: 'rejected' }, catalogue))).toEqual(next);
+    expect(settle(calling, { kind: 'rejected' }, catalogue).state).toEqual({
+      at: 'answered',
+      service: 'postcode',
+      seenAt: NOW,
+    });
   });
 
   it('makes the same call again when the button is pressed or its label typed', () => {
@@ -412,5 +423,39 @@ describe('trying again after the bus did not answer', () => {
     const moved = say(failed.state, 'منو');
     expect(moved.state).toEqual(atMenu);
     expect(say(moved.state, '/retry').call).toBeNull();
+  });
+});
+
+describe('the next step after an answer', () => {
+  const answered = settle(callingPostcode('1193653471'), { kind: 'ok', result: address }, catalogue);
+
+  it('offers «استعلام دیگر» and «منوی اصلی» on the answer, with the menu on the keyboard', () => {
+    expect(inlineButtons(answered)).toEqual([
+      [
+        { label: fa.againButton, value: '/again' },
+        { label: fa.menuButton, value: fa.menuButton },
+      ],
+    ]);
+    expect(keyboardLabels(answered)).toContain(faServices.postcode.title);
+  });
+
+  it('opens the same service afresh on «استعلام دیگر», pressed or typed', () => {
+    const pressed = step(answered.state, press('/again'), NOW + MINUTE, catalogue);
+    expect(pressed.state).toEqual({ ...postcodeForm, seenAt: NOW + MINUTE });
+    expect(pressed.replies[0]?.text).toBe(faServices.postcode.prompt);
+    expect(say(answered.state, fa.againButton).state).toEqual(postcodeForm);
+  });
+
+  it('goes to the menu on «منوی اصلی», and «استعلام دیگر» means nothing there', () => {
+    const menu = step(answered.state, press(fa.menuButton), NOW, catalogue);
+    expect(menu.state).toEqual(atMenu);
+    expect(menu.replies[0]?.text).toBe(fa.menuPrompt);
+    expect(say(menu.state, '/again').state).toEqual(atMenu);
+  });
+
+  it('offers only «منوی اصلی» after a service that asks nothing, whose answer would be the same again', () => {
+    const calling: ConversationState = { at: 'calling', service: 'military', answers: {}, seenAt: NOW };
+    const result = settle(calling, { kind: 'not-found' }, catalogue);
+    expect(inlineButtons(result)).toEqual([[{ label: fa.menuButton, value: fa.menuButton }]]);
   });
 });

@@ -5,11 +5,18 @@ import {
   type GsbSandboxOptions,
   MAGIC_BILLS,
   MAGIC_NATIONAL_CODES,
+  MAGIC_PERSONAL,
   MAGIC_POSTCODES,
   startGsbSandbox,
 } from '../../../dev/gsb-sandbox.ts';
 import { billService } from '../../../src/services/bill.ts';
-import { billCheckDigit, paymentAmount, paymentId } from '../../../src/validation/bill.ts';
+import {
+  billCheckDigit,
+  billTypeOf,
+  isValidPaymentId,
+  paymentAmount,
+  paymentId,
+} from '../../../src/validation/bill.ts';
 import { jalaliDate } from '../../../src/validation/jalali.ts';
 import {
   BILL_OP,
@@ -400,5 +407,82 @@ describe('GSB sandbox: shahkar and the military status', () => {
       'req-m-404',
     );
     expect(none.status).toBe(404);
+  });
+});
+
+describe('GSB sandbox: the personal services', () => {
+  const PERSON = { nationalCode: '0499370899', mobile: '09022002580' };
+  const OTHER = { nationalCode: '0790419904', mobile: '09121234567' };
+  const PLATE = '120234567';
+  const call = async (path: string, fields: Record<string, string>) => {
+    const app = createGsbSandbox(OPTIONS);
+    const token = await getToken(app);
+    const prepared = await prepare({ token, path: `/api/client/apim/v1/${path}`, fields, pid: 'pishkhan-test' });
+    return send(app, prepared);
+  };
+  const resultOf = async (path: string, fields: Record<string, string>) => {
+    const response = await call(path, fields);
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { result: Record<string, unknown> }).result;
+  };
+  const BODIES: Record<string, Record<string, string>> = {
+    'naja/traffic/drivingOffense': { ...PERSON, plateNumber: PLATE },
+    'naja/license/negativeScore': { ...PERSON, licenseNumber: '9812345678' },
+    'naja/license/licenseStatus': PERSON,
+    'naja/vehicle/activePlates': PERSON,
+    'police/passport/passportStatus': PERSON,
+    'sabt/ahval/lifeStatus': { nationalCode: PERSON.nationalCode, birthDate: '1370/01/31' },
+  };
+
+  it.each(Object.entries(BODIES))(
+    'answers %s with data derived from the inputs, the same every time',
+    async (path, body) => {
+      const first = await resultOf(path, body);
+      expect(await resultOf(path, body)).toEqual(first);
+      const other = { ...body, nationalCode: OTHER.nationalCode, ...('mobile' in body && { mobile: OTHER.mobile }) };
+      expect(await resultOf(path, other)).not.toEqual(first);
+    },
+  );
+
+  it.each(Object.entries(BODIES))('answers %s with 404 no record for the magic national code', async (path, body) => {
+    expect((await call(path, { ...body, nationalCode: MAGIC_NATIONAL_CODES.noRecord })).status).toBe(404);
+  });
+
+  it.each(Object.entries(BODIES))('refuses %s without the national code with a 400', async (path, body) => {
+    const { nationalCode: _, ...rest } = body;
+    expect((await call(path, rest)).status).toBe(400);
+  });
+
+  it('gives the same national code and plate the same fines, each with Persian words, a Jalali time and valid ids', async () => {
+    const result = await resultOf('naja/traffic/drivingOffense', BODIES['naja/traffic/drivingOffense']!);
+    const fines = result.fines as Record<string, unknown>[];
+    expect(fines.length).toBeGreaterThan(0);
+    expect(result.totalAmount).toBe(fines.reduce((sum, fine) => sum + (fine.amount as number), 0));
+    for (const fine of fines) {
+      expect(fine.description).toMatch(/[\u0600-\u06FF]/);
+      expect(fine.city).toMatch(/[\u0600-\u06FF]/);
+      expect(String(fine.dateTime).split(' ')[0]! <= '1405/09/01').toBe(true);
+      expect(v.is(jalaliDate, String(fine.dateTime).split(' ')[0])).toBe(true);
+      if (!fine.payable) continue;
+      const billId = fine.billId as string;
+      expect(billTypeOf(billId)).toBe('traffic-fines');
+      expect(isValidPaymentId(billId, fine.paymentId as string)).toBe(true);
+      expect(paymentAmount(fine.paymentId as string)).toBe(fine.amount);
+    }
+  });
+
+  it('answers the magic plate, licence number and birth date with 404 no record, for any national code', async () => {
+    const fineless = { ...PERSON, plateNumber: MAGIC_PERSONAL.finelessPlate };
+    expect((await call('naja/traffic/drivingOffense', fineless)).status).toBe(404);
+    const unknown = { ...PERSON, licenseNumber: MAGIC_PERSONAL.unknownLicence };
+    expect((await call('naja/license/negativeScore', unknown)).status).toBe(404);
+    const unborn = { nationalCode: PERSON.nationalCode, birthDate: MAGIC_PERSONAL.unknownBirthDate };
+    expect((await call('sabt/ahval/lifeStatus', unborn)).status).toBe(404);
+  });
+
+  it('refuses a plate that is not nine digits and a birth date that is no Jalali date with a 400', async () => {
+    expect((await call('naja/traffic/drivingOffense', { ...PERSON, plateNumber: '12ب34567' })).status).toBe(400);
+    const body = { nationalCode: PERSON.nationalCode, birthDate: '1370/07/31' };
+    expect((await call('sabt/ahval/lifeStatus', body)).status).toBe(400);
   });
 });

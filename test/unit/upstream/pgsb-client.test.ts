@@ -9,6 +9,7 @@ import { createGsbSandbox, MAGIC_POSTCODES } from '../../../dev/gsb-sandbox.ts';
 import { localSandboxKey } from '../../../dev/local-keys.ts';
 import { UpstreamError } from '../../../src/errors.ts';
 import { postcodeService } from '../../../src/services/postcode.ts';
+import { schemaOf } from '../../../src/services/types.ts';
 import type { UpstreamCall } from '../../../src/types.ts';
 import { contentDigest } from '../../../src/upstream/signing/content-digest.ts';
 import { importSigningKey } from '../../../src/upstream/signing/keys.ts';
@@ -52,7 +53,7 @@ describe('the signed client', () => {
     const app = createGsbSandbox(sandboxOptions());
     const sent: Request[] = [];
     const client = await clientFor(app, { fetcher: appFetcher(app, sent) });
-    const answers = { postcode: v.parse(postcodeService.inputs[0]!.schema, '۱۱۹۳۶۵۳۴۷۱') };
+    const answers = { postcode: v.parse(schemaOf(postcodeService.inputs[0]!, Date.now()), '۱۱۹۳۶۵۳۴۷۱') };
     const { operation, pid, body } = postcodeService.upstream;
     const outcome = await client.call({ service: 'postcode', operation, pid, body: body(answers) }, 'pishkhan-2-0');
     expect(outcome.kind).toBe('ok');
