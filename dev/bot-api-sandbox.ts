@@ -14,6 +14,7 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 import { parseExactJson, stringifyExact } from '../src/channels/exact-json.ts';
+import { fieldsOf, parseJson, randomId, sameSecret, sleep } from './sandbox-kit.ts';
 import { listen, type RunningServer } from './serve.ts';
 
 export type { RunningServer };
@@ -156,28 +157,7 @@ const FaultBody = v.union([
 ]);
 type Fault = v.InferOutput<typeof FaultBody>;
 
-const fieldsOf = (issues: readonly v.BaseIssue<unknown>[]) =>
-  [...new Set(issues.map((i) => v.getDotPath(i) ?? i.message))].join(', ');
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const seconds = () => Math.floor(Date.now() / 1000);
-const randomId = () =>
-  Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(36).padStart(2, '0'))
-    .join('')
-    .slice(0, 16);
-
-function sameSecret(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
-  return diff === 0;
-}
-
-function parseJson(raw: string): unknown {
-  try {
-    return parseExactJson(raw);
-  } catch {
-    return undefined;
-  }
-}
 
 /** An answer in the Bot API's envelope, ids written exactly. */
 function answer(result: unknown, status: ContentfulStatusCode = 200): Response {
@@ -229,7 +209,7 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
   /** The parameters of a call, from a JSON or form body (the real APIs take both). */
   async function paramsOf(request: Request): Promise<unknown> {
     const raw = await request.text();
-    if ((request.headers.get('content-type') ?? '').includes('json')) return parseJson(raw);
+    if ((request.headers.get('content-type') ?? '').includes('json')) return parseJson(raw, parseExactJson);
     return Object.fromEntries(new URLSearchParams(raw));
   }
 
@@ -251,7 +231,9 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
     if (text.length > textLimit) return refusal(400, 'Bad Request: message is too long');
     const raw = body.output.reply_markup;
     const markup =
-      raw === undefined ? undefined : v.safeParse(ReplyMarkupSchema, typeof raw === 'string' ? parseJson(raw) : raw);
+      raw === undefined
+        ? undefined
+        : v.safeParse(ReplyMarkupSchema, typeof raw === 'string' ? parseJson(raw, parseExactJson) : raw);
     if (markup && !markup.success) return refusal(400, "Bad Request: can't parse reply keyboard markup JSON object");
     const message = record<BotApiBotMessage>({
       side: 'bot',
@@ -345,7 +327,7 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
   });
 
   app.post('/_sandbox/deliver', async (c) => {
-    const body = v.safeParse(DeliverBody, parseJson(await c.req.text()));
+    const body = v.safeParse(DeliverBody, parseJson(await c.req.text(), parseExactJson));
     if (!body.success) return c.json({ error: `missing or invalid field(s): ${fieldsOf(body.issues)}` }, 400);
     const target = webhookUrl();
     if (!target) return c.json({ error: 'no webhook URL: start the sandbox with webhookUrl, or call setWebhook' }, 409);
@@ -429,7 +411,7 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
   });
 
   app.post('/_sandbox/faults', async (c) => {
-    const body = v.safeParse(FaultBody, parseJson(await c.req.text()));
+    const body = v.safeParse(FaultBody, parseJson(await c.req.text(), parseExactJson));
     if (!body.success)
       return c.json(
         { error: 'expected {status, count?, retryAfter?, chat_id?} or {timeoutMs, count?, chat_id?}' },

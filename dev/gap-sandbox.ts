@@ -10,6 +10,7 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 import { GAP_CONSOLE_HTML } from './gap-console.html.ts';
+import { fieldsOf, parseJson, randomId, sameSecret, sleep } from './sandbox-kit.ts';
 import { listen, type RunningServer } from './serve.ts';
 
 export type { RunningServer };
@@ -145,24 +146,6 @@ const FaultBody = v.union([
 ]);
 type Fault = v.InferOutput<typeof FaultBody>;
 
-const fieldsOf = (issues: readonly v.BaseIssue<unknown>[]) =>
-  [...new Set(issues.map((i) => v.getDotPath(i) ?? 'body'))].join(', ');
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function sameSecret(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
-  return diff === 0;
-}
-
-function parseJson(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Parses a JSON-in-a-form-field keyboard; `undefined` in, `undefined` out; `null` when invalid. */
 function parseKeyboard<S extends v.GenericSchema>(
   schema: S,
@@ -172,11 +155,6 @@ function parseKeyboard<S extends v.GenericSchema>(
   const parsed = v.safeParse(schema, parseJson(raw));
   return parsed.success ? parsed.output : null;
 }
-
-const randomId = () =>
-  Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(36).padStart(2, '0'))
-    .join('')
-    .slice(0, 16);
 
 export function createGapSandbox(options: GapSandboxOptions): Hono {
   const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 15_000;

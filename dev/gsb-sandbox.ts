@@ -63,6 +63,7 @@ import { FaultsBody, faultsFrom, type GsbFaults, hang } from './gsb-sandbox/faul
 import { MemoryIdempotencyStore } from './gsb-sandbox/idempotency.ts';
 import { OPERATIONS, type OpContext, type Operation } from './gsb-sandbox/operations.ts';
 import { localSandboxKeys } from './local-keys.ts';
+import { parseJson, sleep } from './sandbox-kit.ts';
 import { listen, type RunningServer } from './serve.ts';
 
 export { MAGIC_BILLS, MAGIC_NATIONAL_CODES, MAGIC_PERSONAL, MAGIC_POSTCODES } from './gsb-sandbox/operations.ts';
@@ -120,17 +121,8 @@ interface Handled {
 const API_PREFIX = '/api/client/apim/v1/';
 const MAX_CALLS = 10_000; // keeps a long load run from growing the log without bound
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const toResponse = (answer: StoredAnswer) =>
   new Response(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType } });
-
-function parseJson(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-}
 
 function build(options: GsbSandboxOptions) {
   const now = options.now ?? Date.now;

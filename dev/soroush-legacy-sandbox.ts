@@ -10,6 +10,7 @@
 //                  POST /_sandbox/drop, GET /_sandbox/streams, POST/DELETE /_sandbox/faults
 import { Hono } from 'hono';
 import * as v from 'valibot';
+import { fieldsOf, parseJson, sameSecret, sleep } from './sandbox-kit.ts';
 import { listen, type RunningServer } from './serve.ts';
 
 export type { RunningServer };
@@ -108,25 +109,8 @@ const FaultBody = v.union([
 type Fault = v.InferOutput<typeof FaultBody>;
 
 const encoder = new TextEncoder();
-const fieldsOf = (issues: readonly v.BaseIssue<unknown>[]) =>
-  [...new Set(issues.map((i) => v.getDotPath(i) ?? 'body'))].join(', ');
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const answer = (resultCode: number, resultMessage: string, status = 200) =>
   Response.json({ resultCode, resultMessage }, { status });
-
-function sameSecret(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
-  return diff === 0;
-}
-
-function parseJson(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-}
 
 interface StoredEvent {
   seq: number;

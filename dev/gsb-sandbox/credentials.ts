@@ -4,6 +4,7 @@
  */
 import * as v from 'valibot';
 import type { Problem } from '../../src/upstream/signing/problems.ts';
+import { sameSecret } from '../sandbox-kit.ts';
 import { invalidFields, jsonAnswer, problemAnswer, type StoredAnswer, sandboxProblem } from './answers.ts';
 
 export interface Credentials {
@@ -18,13 +19,6 @@ export interface Credentials {
 const TOKEN_TTL_S = 3600;
 const TokenForm = v.object({ grant_type: v.literal('password'), username: v.string(), password: v.string() });
 const utf8Base64 = (s: string) => btoa(String.fromCharCode(...new TextEncoder().encode(s)));
-
-/** Compares secrets without an early exit, so timing does not reveal the common prefix. */
-function sameSecret(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
-  return diff === 0;
-}
 
 export class CredentialCheck {
   /** Issued token → its expiry (epoch ms). */

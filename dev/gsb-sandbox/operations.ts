@@ -6,6 +6,7 @@ import * as v from 'valibot';
 import type { Problem } from '../../src/upstream/signing/problems.ts';
 import { billTypeOf, hasBillCheckDigit, UTILITY_BILL_TYPES } from '../../src/validation/bill.ts';
 import { jalaliDate } from '../../src/validation/jalali.ts';
+import { sleep } from '../sandbox-kit.ts';
 import { invalidFields, sandboxProblem } from './answers.ts';
 import {
   addressFor,
@@ -53,7 +54,6 @@ const NationalCode = v.pipe(v.string(), v.regex(/^\d{10}$/));
 const Mobile = v.pipe(v.string(), v.regex(/^09\d{9}$/));
 /** The fields every personal service but military status and life status gets: who is asking. */
 const Person = { requestId: RequestId, nationalCode: NationalCode, mobile: Mobile };
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const noRecord = (detail: string): Outcome => ({
   ok: false,
   problem: sandboxProblem(404, 'no-record', 'No record', detail),
