@@ -14,6 +14,7 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 import { parseExactJson, stringifyExact } from '../src/channels/exact-json.ts';
+import { Journal, serveChatJournal, type TypingEntry } from './sandbox-journal.ts';
 import { fieldsOf, parseJson, randomId, sameSecret, sleep } from './sandbox-kit.ts';
 import { listen, type RunningServer } from './serve.ts';
 
@@ -63,7 +64,6 @@ export interface BotApiCallbackAnswer {
 }
 export type BotApiEntry = BotApiBotMessage | BotApiCitizenUpdate | BotApiCallbackAnswer;
 
-const MAX_ENTRIES = 10_000;
 /** Integers arrive as their digits (parseExactJson); form fields are strings anyway. */
 const Id = v.pipe(v.union([v.string(), v.number()]), v.transform(String), v.regex(/^-?\d{1,20}$/));
 const Flag = v.optional(
@@ -177,10 +177,9 @@ function refusal(status: number, description: string, retryAfter?: number): Resp
 export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
   const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 15_000;
   const textLimit = options.textLimit ?? 4096;
-  let entries: BotApiEntry[] = [];
-  /** Chats shown "typing…" (sendChatAction), in order; kept apart from the conversation. */
-  let typing: { chat_id: string; time: string }[] = [];
-  let nextId = 1; // message ids, shared by both sides; never reset
+  const journal = new Journal<BotApiEntry>();
+  /** Chats shown "typing…", kept apart from the conversation. */
+  const typing = new Journal<TypingEntry>();
   let nextUpdateId = 1;
   let faults: (Fault & { remaining: number })[] = [];
   /** What setWebhook registered; until it is called, the options' webhook URL and secret token. */
@@ -190,13 +189,6 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
   /** Which chat each delivered button press came from, so its answer can be shown there. */
   const pressedIn = new Map<string, string>();
   const app = new Hono();
-
-  const record = <E extends BotApiEntry>(entry: Omit<E, 'id' | 'time'>): E => {
-    const full = { ...entry, id: nextId++, time: new Date().toISOString() } as E;
-    entries.push(full);
-    if (entries.length > MAX_ENTRIES) entries = entries.slice(-MAX_ENTRIES);
-    return full;
-  };
 
   /** Takes one use of the first send fault that applies to the chat, if any. */
   function takeFault(chatId: string): Fault | null {
@@ -235,7 +227,7 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
         ? undefined
         : v.safeParse(ReplyMarkupSchema, typeof raw === 'string' ? parseJson(raw, parseExactJson) : raw);
     if (markup && !markup.success) return refusal(400, "Bad Request: can't parse reply keyboard markup JSON object");
-    const message = record<BotApiBotMessage>({
+    const message = journal.record<BotApiBotMessage>({
       side: 'bot',
       chat_id,
       text,
@@ -250,13 +242,8 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
     if (!sameSecret(c.req.param('bot'), `bot${options.token}`)) return refusal(401, 'Unauthorized');
     const body = v.safeParse(ActionBody, await paramsOf(c.req.raw));
     if (!body.success) return refusal(400, `Bad Request: invalid field(s): ${fieldsOf(body.issues)}`);
-    typing = [...typing.slice(-MAX_ENTRIES + 1), { chat_id: body.output.chat_id, time: new Date().toISOString() }];
+    typing.record<TypingEntry>({ side: 'typing', chat_id: body.output.chat_id });
     return answer(true);
-  });
-
-  app.get('/_sandbox/typing', (c) => {
-    const chatId = c.req.query('chat_id');
-    return c.json({ typing: typing.filter((t) => chatId === undefined || t.chat_id === chatId) });
   });
 
   app.post('/:bot{bot[^/]+}/answerCallbackQuery', async (c) => {
@@ -265,7 +252,7 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
     if (!body.success) return refusal(400, `Bad Request: invalid field(s): ${fieldsOf(body.issues)}`);
     const { callback_query_id, text, show_alert } = body.output;
     const chatId = pressedIn.get(callback_query_id) ?? null;
-    record<BotApiCallbackAnswer>({ side: 'callback', chat_id: chatId, callback_query_id, text, show_alert });
+    journal.record<BotApiCallbackAnswer>({ side: 'callback', chat_id: chatId, callback_query_id, text, show_alert });
     return answer(true);
   });
 
@@ -301,30 +288,7 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
       : refusal(401, 'Unauthorized'),
   );
 
-  const listQuery = (chatId: string | undefined, after: string | undefined): { after: number } | null => {
-    const n = after === undefined ? 0 : Number(after);
-    return Number.isInteger(n) && n >= 0 && (chatId === undefined || chatId !== '') ? { after: n } : null;
-  };
-  const select = (chatId: string | undefined, after: number, sides: BotApiEntry['side'][]) =>
-    entries.filter((e) => e.id > after && sides.includes(e.side) && (chatId === undefined || e.chat_id === chatId));
-
-  app.get('/_sandbox/messages', (c) => {
-    const chatId = c.req.query('chat_id');
-    const q = listQuery(chatId, c.req.query('after'));
-    if (!q) return c.json({ error: 'chat_id must be non-empty and after a non-negative integer' }, 400);
-    return c.json({ messages: select(chatId, q.after, ['bot']) });
-  });
-  app.get('/_sandbox/conversation', (c) => {
-    const chatId = c.req.query('chat_id');
-    const q = listQuery(chatId, c.req.query('after'));
-    if (!q) return c.json({ error: 'chat_id must be non-empty and after a non-negative integer' }, 400);
-    return c.json({ entries: select(chatId, q.after, ['bot', 'citizen', 'callback']) });
-  });
-  app.delete('/_sandbox/messages', (c) => {
-    entries = [];
-    typing = [];
-    return c.body(null, 204);
-  });
+  serveChatJournal(app, journal, typing, { bot: 'bot', all: ['bot', 'citizen', 'callback'] });
 
   app.post('/_sandbox/deliver', async (c) => {
     const body = v.safeParse(DeliverBody, parseJson(await c.req.text(), parseExactJson));
@@ -335,11 +299,11 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
     const chat = { id: BigInt(chat_id), type: 'private' };
     const from = { id: BigInt(from_id ?? chat_id), is_bot: false, first_name: 'شهروند آزمایشی' };
     const updateId = nextUpdateId++;
-    const messageId = nextId; // the id the citizen's entry gets below
+    const messageId = journal.nextId; // the id the citizen's entry gets below
     let update: Record<string, unknown>;
     if (callback_data !== undefined) {
       // Pressed under the bot's latest message in the chat, as a citizen would.
-      const under = select(chat_id, 0, ['bot']).at(-1)?.id ?? 0;
+      const under = journal.list(0, ['bot'], (e) => e.chat_id === chat_id).at(-1)?.id ?? 0;
       const id = randomId();
       pressedIn.set(id, chat_id);
       update = {
@@ -371,7 +335,7 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
       };
     }
     const json = stringifyExact(update);
-    const entry = record<BotApiCitizenUpdate>({
+    const entry = journal.record<BotApiCitizenUpdate>({
       side: 'citizen',
       chat_id,
       update_id: updateId,

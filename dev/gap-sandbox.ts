@@ -10,6 +10,7 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 import { GAP_CONSOLE_HTML } from './gap-console.html.ts';
+import { Journal, serveChatJournal, type TypingEntry } from './sandbox-journal.ts';
 import { fieldsOf, parseJson, randomId, sameSecret, sleep } from './sandbox-kit.ts';
 import { listen, type RunningServer } from './serve.ts';
 
@@ -59,7 +60,6 @@ export interface GapCallbackAnswer {
 }
 export type GapEntry = GapBotMessage | GapCitizenMessage | GapCallbackAnswer;
 
-const MAX_ENTRIES = 10_000;
 const SEND_TYPES = ['text', 'image', 'video', 'audio', 'voice', 'file', 'contact', 'location'] as const;
 const INBOUND_TYPES = [
   'text',
@@ -159,19 +159,12 @@ function parseKeyboard<S extends v.GenericSchema>(
 export function createGapSandbox(options: GapSandboxOptions): Hono {
   const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 15_000;
   let webhookUrl: string | null = options.webhookUrl ?? null;
-  let entries: GapEntry[] = [];
-  /** Chats shown "typing…" (sendAction), in order; kept apart from the conversation. */
-  let typing: { chat_id: string; time: string }[] = [];
-  let nextId = 1; // shared by both sides; never reset, so a console polling with `after` never misses one
+  const journal = new Journal<GapEntry>();
+  /** Chats shown "typing…", kept apart from the conversation. */
+  const typing = new Journal<TypingEntry>();
   let faults: (Fault & { remaining: number })[] = [];
   const app = new Hono();
 
-  const record = <E extends GapEntry>(entry: Omit<E, 'id' | 'time'>): E => {
-    const full = { ...entry, id: nextId++, time: new Date().toISOString() } as E;
-    entries.push(full);
-    if (entries.length > MAX_ENTRIES) entries = entries.slice(-MAX_ENTRIES);
-    return full;
-  };
   const authorised = (token: string | undefined) => sameSecret(token ?? '', options.token);
   const forbidden = { error: 'invalid token' };
 
@@ -197,7 +190,7 @@ export function createGapSandbox(options: GapSandboxOptions): Hono {
     if (replyKeyboard === null) return c.json({ error: 'reply_keyboard is not a valid keyboard JSON' }, 400);
     if (inlineKeyboard === null) return c.json({ error: 'inline_keyboard is not a valid keyboard JSON' }, 400);
     const { chat_id, type, data } = form.output;
-    const message = record<GapBotMessage>({
+    const message = journal.record<GapBotMessage>({
       side: 'bot',
       chat_id,
       type,
@@ -214,13 +207,8 @@ export function createGapSandbox(options: GapSandboxOptions): Hono {
     if (!authorised(c.req.header('token'))) return c.json(forbidden, 403);
     const form = v.safeParse(ActionForm, await c.req.parseBody());
     if (!form.success) return c.json({ error: `missing or invalid field(s): ${fieldsOf(form.issues)}` }, 400);
-    typing = [...typing.slice(-MAX_ENTRIES + 1), { chat_id: form.output.chat_id, time: new Date().toISOString() }];
+    typing.record<TypingEntry>({ side: 'typing', chat_id: form.output.chat_id });
     return c.json({});
-  });
-
-  app.get('/_sandbox/typing', (c) => {
-    const chatId = c.req.query('chat_id');
-    return c.json({ typing: typing.filter((t) => chatId === undefined || t.chat_id === chatId) });
   });
 
   app.post('/answerCallback', async (c) => {
@@ -228,34 +216,17 @@ export function createGapSandbox(options: GapSandboxOptions): Hono {
     const form = v.safeParse(CallbackForm, await c.req.parseBody());
     if (!form.success) return c.json({ error: `missing or invalid field(s): ${fieldsOf(form.issues)}` }, 400);
     const { chat_id, callback_id, text, show_alert } = form.output;
-    record<GapCallbackAnswer>({ side: 'callback', chat_id, callback_id, text, show_alert: show_alert === 'true' });
+    journal.record<GapCallbackAnswer>({
+      side: 'callback',
+      chat_id,
+      callback_id,
+      text,
+      show_alert: show_alert === 'true',
+    });
     return c.json({});
   });
 
-  const listQuery = (chatId: string | undefined, after: string | undefined): { after: number } | null => {
-    const n = after === undefined ? 0 : Number(after);
-    return Number.isInteger(n) && n >= 0 && (chatId === undefined || chatId !== '') ? { after: n } : null;
-  };
-  const select = (chatId: string | undefined, after: number, sides: GapEntry['side'][]) =>
-    entries.filter((e) => e.id > after && sides.includes(e.side) && (chatId === undefined || e.chat_id === chatId));
-
-  app.get('/_sandbox/messages', (c) => {
-    const chatId = c.req.query('chat_id');
-    const q = listQuery(chatId, c.req.query('after'));
-    if (!q) return c.json({ error: 'chat_id must be non-empty and after a non-negative integer' }, 400);
-    return c.json({ messages: select(chatId, q.after, ['bot']) });
-  });
-  app.get('/_sandbox/conversation', (c) => {
-    const chatId = c.req.query('chat_id');
-    const q = listQuery(chatId, c.req.query('after'));
-    if (!q) return c.json({ error: 'chat_id must be non-empty and after a non-negative integer' }, 400);
-    return c.json({ entries: select(chatId, q.after, ['bot', 'citizen', 'callback']) });
-  });
-  app.delete('/_sandbox/messages', (c) => {
-    entries = [];
-    typing = [];
-    return c.body(null, 204);
-  });
+  serveChatJournal(app, journal, typing, { bot: 'bot', all: ['bot', 'citizen', 'callback'] });
 
   app.get('/_sandbox/webhook', (c) => c.json({ url: webhookUrl }));
   app.post('/_sandbox/webhook', async (c) => {
@@ -286,7 +257,7 @@ export function createGapSandbox(options: GapSandboxOptions): Hono {
     const form = new URLSearchParams({ chat_id, type });
     if (data !== undefined) form.set('data', data);
     form.set('from', from);
-    const entry = record<GapCitizenMessage>({
+    const entry = journal.record<GapCitizenMessage>({
       side: 'citizen',
       chat_id,
       type,

@@ -10,6 +10,7 @@
 //                  POST /_sandbox/drop, GET /_sandbox/streams, POST/DELETE /_sandbox/faults
 import { Hono } from 'hono';
 import * as v from 'valibot';
+import { afterParam, Journal } from './sandbox-journal.ts';
 import { fieldsOf, parseJson, sameSecret, sleep } from './sandbox-kit.ts';
 import { listen, type RunningServer } from './serve.ts';
 
@@ -64,7 +65,6 @@ export interface LegacyConnection {
   openedAt: string;
 }
 
-const MAX_ENTRIES = 10_000;
 const MAX_CONNECTIONS = 1_000;
 const SEND_TYPES = ['TEXT', 'FILE', 'LOCATION', 'CHANGE'] as const;
 
@@ -133,20 +133,12 @@ type Bindings = { outgoing?: { destroy(): void } } | undefined;
 export function createSoroushLegacySandbox(options: SoroushLegacySandboxOptions): Hono<{ Bindings: Bindings }> {
   const eventIds = options.eventIds ?? true;
   const textLimit = options.textLimit ?? 4096;
-  let entries: LegacyEntry[] = [];
-  let nextId = 1; // entry ids, shared by both sides; never reset
+  const journal = new Journal<LegacyEntry>();
   const events: StoredEvent[] = [];
   let connections: LegacyConnection[] = [];
   const live = new Set<LiveStream>();
   let faults: (Fault & { remaining: number })[] = [];
   const app = new Hono<{ Bindings: Bindings }>();
-
-  const record = <E extends LegacyEntry>(entry: Omit<E, 'id' | 'time'>): E => {
-    const full = { ...entry, id: nextId++, time: new Date().toISOString() } as E;
-    entries.push(full);
-    if (entries.length > MAX_ENTRIES) entries = entries.slice(-MAX_ENTRIES);
-    return full;
-  };
 
   function takeFault(to: string): Fault | null {
     const taken = faults.find((f) => f.to === undefined || f.to === to);
@@ -246,7 +238,7 @@ export function createSoroushLegacySandbox(options: SoroushLegacySandboxOptions)
     const { type, to, body: text, keyboard } = body.output;
     if (type === 'TEXT' && !text?.trim()) return answer(400, 'body is empty', 400);
     if ((text?.length ?? 0) > textLimit) return answer(400, 'body is too long', 400);
-    record<LegacyBotMessage>({
+    journal.record<LegacyBotMessage>({
       side: 'bot',
       to,
       type,
@@ -258,29 +250,24 @@ export function createSoroushLegacySandbox(options: SoroushLegacySandboxOptions)
     return answer(200, 'OK');
   });
 
-  const afterOf = (raw: string | undefined) => {
-    const n = raw === undefined ? 0 : Number(raw);
-    return Number.isInteger(n) && n >= 0 ? n : null;
-  };
-
   app.get('/_sandbox/messages', (c) => {
     const to = c.req.query('to');
-    const after = afterOf(c.req.query('after'));
+    const after = afterParam(c.req.query('after'));
     if (after === null || to === '')
       return c.json({ error: 'to must be non-empty and after a non-negative integer' }, 400);
-    const messages = entries.filter((e) => e.side === 'bot' && e.id > after && (to === undefined || e.to === to));
+    const messages = journal.list(after, ['bot'], (e) => to === undefined || (e.side === 'bot' && e.to === to));
     return c.json({ messages });
   });
   app.get('/_sandbox/conversation', (c) => {
     const user = c.req.query('user');
-    const after = afterOf(c.req.query('after'));
+    const after = afterParam(c.req.query('after'));
     if (after === null || user === '')
       return c.json({ error: 'user must be non-empty and after a non-negative integer' }, 400);
     const mine = (e: LegacyEntry) => user === undefined || (e.side === 'bot' ? e.to === user : e.from === user);
-    return c.json({ entries: entries.filter((e) => e.id > after && mine(e)) });
+    return c.json({ entries: journal.list(after, ['bot', 'citizen'], mine) });
   });
   app.delete('/_sandbox/messages', (c) => {
-    entries = [];
+    journal.clear();
     return c.body(null, 204);
   });
 
@@ -302,7 +289,7 @@ export function createSoroushLegacySandbox(options: SoroushLegacySandboxOptions)
     }
     const event: StoredEvent = { seq: events.length + 1, data, sent: false };
     events.push(event);
-    record<LegacyCitizenMessage>({ side: 'citizen', event: event.seq, from, data });
+    journal.record<LegacyCitizenMessage>({ side: 'citizen', event: event.seq, from, data });
     let streams = 0;
     for (const stream of [...live]) if (write(stream, frame(event))) streams++;
     event.sent = streams > 0;
