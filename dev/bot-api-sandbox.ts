@@ -15,7 +15,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 import { parseExactJson, stringifyExact } from '../src/channels/exact-json.ts';
 import { Journal, serveChatJournal, type TypingEntry } from './sandbox-journal.ts';
-import { fieldsOf, parseJson, randomId, sameSecret, sleep } from './sandbox-kit.ts';
+import { FaultQueue, fieldsOf, parseJson, randomId, sameSecret, sleep } from './sandbox-kit.ts';
 import { listen, type RunningServer } from './serve.ts';
 
 export type { RunningServer };
@@ -181,7 +181,7 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
   /** Chats shown "typing…", kept apart from the conversation. */
   const typing = new Journal<TypingEntry>();
   let nextUpdateId = 1;
-  let faults: (Fault & { remaining: number })[] = [];
+  const faults = new FaultQueue<Fault>((fault) => fault.chat_id);
   /** What setWebhook registered; until it is called, the options' webhook URL and secret token. */
   let webhook: { url: string; secretToken?: string; allowedUpdates?: string[] } | null = null;
   const webhookUrl = () => (webhook ? webhook.url || undefined : options.webhookUrl);
@@ -189,14 +189,6 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
   /** Which chat each delivered button press came from, so its answer can be shown there. */
   const pressedIn = new Map<string, string>();
   const app = new Hono();
-
-  /** Takes one use of the first send fault that applies to the chat, if any. */
-  function takeFault(chatId: string): Fault | null {
-    const taken = faults.find((f) => f.chat_id === undefined || f.chat_id === chatId);
-    if (!taken) return null;
-    if (--taken.remaining <= 0) faults = faults.filter((f) => f !== taken);
-    return taken;
-  }
 
   /** The parameters of a call, from a JSON or form body (the real APIs take both). */
   async function paramsOf(request: Request): Promise<unknown> {
@@ -208,7 +200,7 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
   app.post('/:bot{bot[^/]+}/sendMessage', async (c) => {
     if (!sameSecret(c.req.param('bot'), `bot${options.token}`)) return refusal(401, 'Unauthorized');
     const body = v.safeParse(SendBody, await paramsOf(c.req.raw));
-    const injected = takeFault(body.success ? body.output.chat_id : '');
+    const injected = faults.take(body.success ? body.output.chat_id : '');
     if (injected && 'status' in injected) {
       const retryAfter = injected.status === 429 ? injected.retryAfter : undefined;
       const description =
@@ -374,20 +366,12 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
     }
   });
 
-  app.post('/_sandbox/faults', async (c) => {
-    const body = v.safeParse(FaultBody, parseJson(await c.req.text(), parseExactJson));
-    if (!body.success)
-      return c.json(
-        { error: 'expected {status, count?, retryAfter?, chat_id?} or {timeoutMs, count?, chat_id?}' },
-        400,
-      );
-    faults.push({ ...body.output, remaining: body.output.count });
-    return c.json(body.output);
-  });
-  app.delete('/_sandbox/faults', (c) => {
-    faults = [];
-    return c.body(null, 204);
-  });
+  faults.serve(
+    app,
+    FaultBody,
+    'expected {status, count?, retryAfter?, chat_id?} or {timeoutMs, count?, chat_id?}',
+    parseExactJson,
+  );
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   return app;

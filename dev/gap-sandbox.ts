@@ -11,7 +11,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 import { GAP_CONSOLE_HTML } from './gap-console.html.ts';
 import { Journal, serveChatJournal, type TypingEntry } from './sandbox-journal.ts';
-import { fieldsOf, parseJson, randomId, sameSecret, sleep } from './sandbox-kit.ts';
+import { FaultQueue, fieldsOf, parseJson, randomId, sameSecret, sleep } from './sandbox-kit.ts';
 import { listen, type RunningServer } from './serve.ts';
 
 export type { RunningServer };
@@ -162,24 +162,16 @@ export function createGapSandbox(options: GapSandboxOptions): Hono {
   const journal = new Journal<GapEntry>();
   /** Chats shown "typing…", kept apart from the conversation. */
   const typing = new Journal<TypingEntry>();
-  let faults: (Fault & { remaining: number })[] = [];
+  const faults = new FaultQueue<Fault>((fault) => fault.chat_id);
   const app = new Hono();
 
   const authorised = (token: string | undefined) => sameSecret(token ?? '', options.token);
   const forbidden = { error: 'invalid token' };
 
-  /** Takes one use of the first send fault that applies to the chat, if any. */
-  function takeFault(chatId: string): Fault | null {
-    const taken = faults.find((f) => f.chat_id === undefined || f.chat_id === chatId);
-    if (!taken) return null;
-    if (--taken.remaining <= 0) faults = faults.filter((f) => f !== taken);
-    return taken;
-  }
-
   app.post('/sendMessage', async (c) => {
     if (!authorised(c.req.header('token'))) return c.json(forbidden, 403);
     const form = v.safeParse(SendForm, await c.req.parseBody());
-    const injected = takeFault(form.success ? form.output.chat_id : '');
+    const injected = faults.take(form.success ? form.output.chat_id : '');
     if (injected && 'status' in injected) {
       if (injected.retryAfter !== undefined) c.header('Retry-After', String(injected.retryAfter));
       return c.json({ error: `injected fault ${injected.status}` }, injected.status as ContentfulStatusCode);
@@ -288,16 +280,7 @@ export function createGapSandbox(options: GapSandboxOptions): Hono {
     }
   });
 
-  app.post('/_sandbox/faults', async (c) => {
-    const body = v.safeParse(FaultBody, parseJson(await c.req.text()));
-    if (!body.success) return c.json({ error: 'expected {status, count?, retryAfter?} or {timeoutMs, count?}' }, 400);
-    faults.push({ ...body.output, remaining: body.output.count });
-    return c.json(body.output);
-  });
-  app.delete('/_sandbox/faults', (c) => {
-    faults = [];
-    return c.body(null, 204);
-  });
+  faults.serve(app, FaultBody, 'expected {status, count?, retryAfter?} or {timeoutMs, count?}');
 
   app.get('/', (c) => c.html(GAP_CONSOLE_HTML));
   app.notFound((c) => c.json({ error: 'not found' }, 404));

@@ -1,4 +1,5 @@
 /** Small helpers every sandbox shares: comparing secrets, reading bodies, naming bad fields, waiting. */
+import type { Env, Hono } from 'hono';
 import * as v from 'valibot';
 
 /** Compares secrets without an early exit, so timing does not reveal the common prefix. */
@@ -28,3 +29,43 @@ export const randomId = () =>
   Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(36).padStart(2, '0'))
     .join('')
     .slice(0, 16);
+
+/**
+ * Injected send faults, each for the next `count` sends to its recipient (or to anyone when it
+ * names none), set through `POST /_sandbox/faults` and cleared with `DELETE /_sandbox/faults`.
+ */
+export class FaultQueue<F extends { count: number }> {
+  private faults: (F & { remaining: number })[] = [];
+
+  constructor(private readonly recipientOf: (fault: F) => string | undefined) {}
+
+  /** Takes one use of the first fault that applies to `recipient`, if any. */
+  take(recipient: string): F | null {
+    const taken = this.faults.find((f) => {
+      const only = this.recipientOf(f);
+      return only === undefined || only === recipient;
+    });
+    if (!taken) return null;
+    if (--taken.remaining <= 0) this.faults = this.faults.filter((f) => f !== taken);
+    return taken;
+  }
+
+  /** The control routes; `usage` is the error a malformed body gets. */
+  serve<E extends Env>(
+    app: Hono<E>,
+    schema: v.GenericSchema<unknown, F>,
+    usage: string,
+    parse?: (text: string) => unknown,
+  ): void {
+    app.post('/_sandbox/faults', async (c) => {
+      const body = v.safeParse(schema, parseJson(await c.req.text(), parse));
+      if (!body.success) return c.json({ error: usage }, 400);
+      this.faults.push({ ...body.output, remaining: body.output.count });
+      return c.json(body.output);
+    });
+    app.delete('/_sandbox/faults', (c) => {
+      this.faults = [];
+      return c.body(null, 204);
+    });
+  }
+}

@@ -11,7 +11,7 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { afterParam, Journal } from './sandbox-journal.ts';
-import { fieldsOf, parseJson, sameSecret, sleep } from './sandbox-kit.ts';
+import { FaultQueue, fieldsOf, parseJson, sameSecret, sleep } from './sandbox-kit.ts';
 import { listen, type RunningServer } from './serve.ts';
 
 export type { RunningServer };
@@ -137,15 +137,8 @@ export function createSoroushLegacySandbox(options: SoroushLegacySandboxOptions)
   const events: StoredEvent[] = [];
   let connections: LegacyConnection[] = [];
   const live = new Set<LiveStream>();
-  let faults: (Fault & { remaining: number })[] = [];
+  const faults = new FaultQueue<Fault>((fault) => fault.to);
   const app = new Hono<{ Bindings: Bindings }>();
-
-  function takeFault(to: string): Fault | null {
-    const taken = faults.find((f) => f.to === undefined || f.to === to);
-    if (!taken) return null;
-    if (--taken.remaining <= 0) faults = faults.filter((f) => f !== taken);
-    return taken;
-  }
 
   /** One event as the stream carries it: every line of the data on a `data:` line of its own. */
   const frame = (event: StoredEvent) =>
@@ -224,7 +217,7 @@ export function createSoroushLegacySandbox(options: SoroushLegacySandboxOptions)
   app.post('/:token/sendMessage', async (c) => {
     if (!sameSecret(c.req.param('token'), options.token)) return answer(401, 'Unauthorized', 401);
     const body = v.safeParse(SendBody, parseJson(await c.req.text()));
-    const injected = takeFault(body.success ? body.output.to : '');
+    const injected = faults.take(body.success ? body.output.to : '');
     if (injected && 'status' in injected) {
       const headers = injected.retryAfter === undefined ? undefined : { 'retry-after': String(injected.retryAfter) };
       return Response.json(
@@ -317,20 +310,11 @@ export function createSoroushLegacySandbox(options: SoroushLegacySandboxOptions)
 
   app.get('/_sandbox/streams', (c) => c.json({ open: live.size, connections }));
 
-  app.post('/_sandbox/faults', async (c) => {
-    const body = v.safeParse(FaultBody, parseJson(await c.req.text()));
-    if (!body.success)
-      return c.json(
-        { error: 'expected {status, count?, retryAfter?, to?}, {resultCode, count?, to?} or {timeoutMs, count?, to?}' },
-        400,
-      );
-    faults.push({ ...body.output, remaining: body.output.count });
-    return c.json(body.output);
-  });
-  app.delete('/_sandbox/faults', (c) => {
-    faults = [];
-    return c.body(null, 204);
-  });
+  faults.serve(
+    app,
+    FaultBody,
+    'expected {status, count?, retryAfter?, to?}, {resultCode, count?, to?} or {timeoutMs, count?, to?}',
+  );
 
   // After the control routes, which it would otherwise swallow.
   app.all('/:token/:method', (c) =>
