@@ -1,7 +1,7 @@
 /**
- * `npm run audit:verify`: walks the audit log of the database at LIBSQL_URL (gsb-channel.md §4)
- * from its first row, checking each row's hash and its link to the row before. Prints how many
- * rows it checked; when the chain is broken, names the first broken row and exits with 1.
+ * `npm run audit:verify`: walks the audit log of the database at LIBSQL_URL (docs/upstream.md),
+ * every writer's chain from its first row, checking each row's hash and its link to the row before.
+ * Prints how many rows it checked; when a chain is broken, names the first broken row and exits with 1.
  */
 
 import { verifyAuditChain } from '../src/store/audit.ts';
@@ -20,10 +20,10 @@ async function main(): Promise<number> {
   try {
     const check = await verifyAuditChain({ db });
     if (check.ok) {
-      console.log(`audit log intact: ${check.rows} row(s) checked`);
+      console.log(`audit log intact: ${check.rows} row(s) in ${check.writers} chain(s) checked`);
       return 0;
     }
-    console.log(`audit log BROKEN at row ${check.seq}: ${REASONS[check.reason]}`);
+    console.log(`audit log BROKEN at row ${check.seq} of writer ${check.writer}: ${REASONS[check.reason]}`);
     console.log(`${check.rows} row(s) before it checked and intact`);
     return 1;
   } finally {

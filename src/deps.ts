@@ -9,6 +9,7 @@ import { readConfig } from './config.ts';
 import { createKeyedHash, type KeyedHash } from './crypto/keyed-hash.ts';
 import { createSealer } from './crypto/seal.ts';
 import { type Catalogue, catalogue } from './services/catalogue.ts';
+import { AuditChain } from './store/audit-chain.ts';
 import { openDb, type Store } from './store/db.ts';
 import { auditTrail } from './upstream/audit-trail.ts';
 import { loadChannelKeys } from './upstream/channel-keys.ts';
@@ -23,6 +24,8 @@ export interface Deps {
   channels: ReadonlyMap<string, Channel>;
   catalogue: Catalogue;
   now: () => number;
+  /** How long each of a chat holder's batches extends its lease; LEASE_TTL_MS unless a test shortens it. */
+  leaseMs?: number;
 }
 
 // Bound, because workerd refuses a detached `fetch`.
@@ -63,13 +66,15 @@ async function buildDeps(env: EnvVars): Promise<Deps> {
   const store = {
     db: openDb(config.db.url, config.db.authToken),
     sealer: await createSealer(config.pii.keys, config.pii.keyId),
+    // This isolate's (or process's) own chain of the audit log.
+    audit: new AuditChain(),
   };
   const hash = await createKeyedHash(config.pii.pepper);
   const keys = await loadChannelKeys(config.channel);
   return {
     store,
     hash,
-    upstream: new PgsbClient(config.gsb, { keys, audit: auditTrail(store, hash), fetcher: boundFetch }),
+    upstream: new PgsbClient(config.gsb, { keys, audit: auditTrail(store.audit, hash), fetcher: boundFetch }),
     channels: channelsFor(env),
     catalogue,
     now: Date.now,

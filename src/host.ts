@@ -6,10 +6,14 @@
  */
 import type { Hono } from 'hono';
 import * as v from 'valibot';
-import { createApp, readStreams, runScheduled } from './app.ts';
+import { createApp } from './app.ts';
 import type { EnvVars } from './channels/types.ts';
+import { depsFor } from './deps.ts';
 import { ConfigError } from './errors.ts';
-import { log } from './log.ts';
+import { log, logError } from './log.ts';
+import { runScheduled } from './pipeline/scheduled.ts';
+import { readStreams } from './pipeline/streams.ts';
+import { flushAudit } from './store/audit.ts';
 
 /** How long a stop waits for work in flight; what it abandons stays in the database for the next sweep. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -82,6 +86,10 @@ export function createHost(env: EnvVars): Host {
         await Promise.all([close(), streaming]);
         // Requests answered while the server closed, and the last stream messages, may have added work.
         while (inFlight.size > 0 || sweeping) await Promise.allSettled([...inFlight, sweeping]);
+        // The audit rows no batch came to carry.
+        await depsFor(env)
+          .then((deps) => flushAudit(deps.store))
+          .catch((error) => logError('audit-flush-failed', error));
       })();
       let timer: ReturnType<typeof setTimeout> | undefined;
       const grace = new Promise<void>((resolve) => {

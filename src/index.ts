@@ -1,8 +1,15 @@
 /** The Cloudflare Workers entry: wires the app and the scheduled work to the Workers runtime. */
-import { createApp, runScheduled } from './app.ts';
+import { createApp } from './app.ts';
 import type { EnvVars } from './channels/types.ts';
+import { runScheduled } from './pipeline/scheduled.ts';
 
-const app = createApp({ waitUntil: (c, work) => c.executionCtx.waitUntil(work) });
+/**
+ * Workers cut `waitUntil` work 30 s after the response: processing ends a little before, and
+ * leaves what did not fit (a slow bus) to the cron's sweep.
+ */
+const BACKGROUND_MS = 28_000;
+
+const app = createApp({ waitUntil: (c, work) => c.executionCtx.waitUntil(work), backgroundMs: BACKGROUND_MS });
 
 /**
  * Workers keep no process running, so an update stream (Soroush legacy) is read by the cron run,

@@ -6,7 +6,7 @@ import { faIdentity } from '../i18n/fa-identity.ts';
 import type { Identity } from '../types.ts';
 import { confirmEraseButtons, eraseButton } from './keyboards.ts';
 import { toMenu } from './menu.ts';
-import type { StepResult, Turn } from './state.ts';
+import { accountOf, type StepResult, type Turn } from './state.ts';
 
 /** Enough for the owner to recognise, too little to be of use to someone looking over their shoulder. */
 export function maskIdentity({ nationalCode, mobile }: Identity): { nationalCode: string; mobile: string } {
@@ -14,7 +14,7 @@ export function maskIdentity({ nationalCode, mobile }: Identity): { nationalCode
 }
 
 export function showAccount(turn: Turn): StepResult {
-  const { identity } = turn.context;
+  const { identity } = accountOf(turn);
   const masked = identity && maskIdentity(identity);
   const lead = masked ? faIdentity.accountBound(masked.nationalCode, masked.mobile) : faIdentity.accountEmpty;
   const menu = toMenu(turn.catalogue, turn.now, lead);

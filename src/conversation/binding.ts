@@ -14,7 +14,7 @@ import { nationalCode as nationalCodeSchema } from '../validation/national-code.
 import { ask } from './form.ts';
 import { contactKeyboard, formKeyboard } from './keyboards.ts';
 import { toMenu } from './menu.ts';
-import type { Binding, BindingState, StepResult, Turn } from './state.ts';
+import { accountOf, type Binding, type BindingState, type StepResult, type Turn } from './state.ts';
 import type { Command } from './words.ts';
 
 /** Binding attempts (contact cards accepted) per chat per day; Shahkar's per-national-code limit is the store's. */
@@ -29,7 +29,7 @@ const ShahkarResult = v.object({ matched: v.boolean() });
 
 /** Opens `service`: told first what will be kept, then asked for the contact card. */
 export function startBinding(service: Service, turn: Turn): StepResult {
-  if (turn.context.bindingAttempts >= MAX_BINDING_ATTEMPTS)
+  if (accountOf(turn).bindingAttempts >= MAX_BINDING_ATTEMPTS)
     return toMenu(turn.catalogue, turn.now, faIdentity.tooManyAttempts);
   return {
     state: { at: 'binding', service: service.id, binding: { stage: 'contact', wrongTries: 0 }, seenAt: turn.now },
@@ -78,7 +78,9 @@ export function settleBinding(
   if (!answer?.success) return toMenu(turn.catalogue, turn.now, faIdentity.checkUnavailable);
   if (!answer.output.matched) return toMenu(turn.catalogue, turn.now, faIdentity.mismatch);
   const identity: Identity = { nationalCode: binding.nationalCode, mobile: binding.mobile };
-  const next = ask(service, {}, { ...turn, context: { ...turn.context, identity } });
+  // The service's first step, told of the identity just bound (its attempts count no more: it is bound).
+  const account = { identity, bindingAttempts: 0 };
+  const next = ask(service, {}, { ...turn, context: { ...turn.context, account } });
   return { ...next, replies: [{ text: faIdentity.bound }, ...next.replies], effect: { kind: 'bind', identity } };
 }
 
@@ -94,7 +96,7 @@ function contactShared(
   if (contact.ownership === 'unknown' && !turn.context.codeToPhone) {
     return toMenu(turn.catalogue, turn.now, faIdentity.notHere);
   }
-  if (turn.context.bindingAttempts >= MAX_BINDING_ATTEMPTS) {
+  if (accountOf(turn).bindingAttempts >= MAX_BINDING_ATTEMPTS) {
     return toMenu(turn.catalogue, turn.now, faIdentity.tooManyAttempts);
   }
   const mobile = contact.phone;

@@ -1,7 +1,7 @@
 /**
  * The conversation engine: a pure function of (state, event, now, context). It decides what to say
  * and which upstream call to make; it does no I/O, reads no clock and draws no random numbers (the
- * StepContext brings what it cannot know: the bound identity, one-time code material), so every
+ * StepContext brings what it cannot know: the chat's account, one-time code material), so every
  * conversation can be replayed in a test. Form steps live in form.ts, identity binding in
  * binding.ts, «حساب من» in account.ts, the menu in menu.ts.
  */
@@ -20,11 +20,13 @@ import { toMenu } from './menu.ts';
 import {
   ANONYMOUS,
   type Answers,
+  accountOf,
   type ConversationState,
   type FormState,
   type StepContext,
   type StepResult,
   type Turn,
+  withAccount,
 } from './state.ts';
 import { type Command, commandIn } from './words.ts';
 
@@ -45,6 +47,11 @@ export function step(
     const unfinished = state.at === 'form' || state.at === 'binding';
     return toMenu(catalogue, now, unfinished ? `${fa.greeting}\n\n${fa.formExpired}` : fa.greeting);
   }
+  return withAccount(state, () => decide(state, event, turn));
+}
+
+function decide(state: ConversationState, event: InboundEvent, turn: Turn): StepResult {
+  const { now, catalogue } = turn;
   const input = (event.kind === 'button' ? event.button?.value : event.text) ?? null;
   const command = input === null ? null : commandIn(input);
   // A contact card carries no text: only binding reads one.
@@ -130,7 +137,7 @@ function atMenu(command: Command | null, input: string, turn: Turn): StepResult 
 /** A service's form from its first question. */
 function open(service: Service, turn: Turn): StepResult {
   // A personal service answers only about its bound citizen: bind one first, then it goes on.
-  return service.identity && !turn.context.identity ? startBinding(service, turn) : ask(service, {}, turn);
+  return service.identity && !accountOf(turn).identity ? startBinding(service, turn) : ask(service, {}, turn);
 }
 
 function saidIs(input: string, words: string): boolean {

@@ -10,7 +10,7 @@ import type { Reply, UpstreamCall } from '../types.ts';
 import { normaliseText } from '../validation/normalise.ts';
 import { choiceButtons, formKeyboard } from './keyboards.ts';
 import { toMenu } from './menu.ts';
-import type { Answers, FormState, StepResult, Turn } from './state.ts';
+import { type Answers, accountOf, type FormState, type StepResult, type Turn } from './state.ts';
 
 /** Wrong answers in a row to one question before the form gives way to the menu. */
 const MAX_WRONG_TRIES = 3;
@@ -39,11 +39,12 @@ export function ask(service: Service, answers: Answers, turn: Turn): StepResult 
   return { state: { at: 'calling', service: service.id, answers, seenAt: now }, replies: [], call };
 }
 
-function serviceCall(service: Service, answers: Answers, { context }: Turn): UpstreamCall | null {
+function serviceCall(service: Service, answers: Answers, turn: Turn): UpstreamCall | null {
   const { operation, pid } = service.upstream;
   if (!service.identity) return { service: service.id, operation, pid, body: service.upstream.body(answers) };
-  if (!context.identity) return null;
-  return { service: service.id, operation, pid, body: service.upstream.body(answers, context.identity) };
+  const { identity } = accountOf(turn);
+  if (!identity) return null;
+  return { service: service.id, operation, pid, body: service.upstream.body(answers, identity) };
 }
 
 /** Takes an answer (typed, or `pressed` on a button) to the current question. */

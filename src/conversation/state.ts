@@ -39,14 +39,22 @@ export type Binding =
 export type FormState = Extract<ConversationState, { at: 'form' }>;
 export type BindingState = Extract<ConversationState, { at: 'binding' }>;
 
+/** What is bound to a chat: its identity, and the binding attempts it started within the last day. */
+export interface Account {
+  identity: Identity | null;
+  bindingAttempts: number;
+}
+
 /**
  * What the engine cannot learn without I/O, supplied by the processor with each step: the chat's
- * bound identity and binding attempts (read with the chat), and the one-time code material.
+ * account, and the one-time code material.
  */
 export interface StepContext {
-  identity: Identity | null;
-  /** Binding attempts this chat started within the last day. */
-  bindingAttempts: number;
+  /**
+   * Null until a step needs it: such a step answers `needs: 'account'`, and the processor reads
+   * the account (a round trip only the steps that use it pay) and runs the step again.
+   */
+  account: Account | null;
   /** Whether the messenger can deliver a message to a phone number's own chat (Gap's `+98…`). */
   codeToPhone: boolean;
   /**
@@ -61,8 +69,7 @@ export interface StepContext {
  * identity binding existed (replays and tests of the public services).
  */
 export const ANONYMOUS: StepContext = {
-  identity: null,
-  bindingAttempts: 0,
+  account: { identity: null, bindingAttempts: 0 },
   codeToPhone: false,
   codes: { fresh: '', freshHash: '', typedHash: null },
 };
@@ -72,6 +79,25 @@ export interface Turn {
   now: number;
   catalogue: Catalogue;
   context: StepContext;
+}
+
+/** Thrown by `accountOf`, caught by `withAccount`: deep inside a step, the quickest way out. */
+const ACCOUNT_NEEDED = Symbol('account needed');
+
+/** The chat's account; when the processor has not read it yet, the step stops here (see StepContext.account). */
+export function accountOf(turn: Turn): Account {
+  if (turn.context.account) return turn.context.account;
+  throw ACCOUNT_NEEDED;
+}
+
+/** Runs `decide`; when it stopped for the account, answers `needs: 'account'` (with `state` unchanged). */
+export function withAccount(state: ConversationState, decide: () => StepResult): StepResult {
+  try {
+    return decide();
+  } catch (error) {
+    if (error !== ACCOUNT_NEEDED) throw error;
+    return { state, replies: [], call: null, needs: 'account' };
+  }
 }
 
 /** What the processor must do beyond sending the replies, in the same commit. */
@@ -89,4 +115,6 @@ export interface StepResult {
   /** Set when the step needs the bus; its outcome goes to `settle`. */
   call: UpstreamCall | null;
   effect?: Effect;
+  /** The step could not decide without the chat's account: nothing else in this result counts. */
+  needs?: 'account';
 }

@@ -1,33 +1,36 @@
 /**
- * Sends a chat's queued replies in order. A reply the messenger accepted is never sent again; a
- * failed one is retried with backoff (at once for a short wait, else by the scheduled sweep) and
- * holds back the replies behind it, so order is kept. After MAX_SEND_ATTEMPTS, or a refusal that
- * retrying cannot mend, it is set aside and the citizen gets an apology.
+ * Sends a chat's due replies in order. What became of each send is a mark the holder writes with
+ * its next batch: a reply the messenger accepted is never sent again; a failed one is retried with
+ * backoff (at once for a short wait, else by the scheduled sweep) and holds back the replies behind
+ * it, so order is kept. After MAX_SEND_ATTEMPTS, or a refusal that retrying cannot mend, it is set
+ * aside and the citizen gets an apology.
  */
-import { backoffDelay } from '../backoff.ts';
+import { backoffDelay, pause } from '../backoff.ts';
 import type { Channel } from '../channels/types.ts';
 import type { Deps } from '../deps.ts';
 import { fa } from '../i18n/fa.ts';
 import { log } from '../log.ts';
 import type { ChatKey } from '../store/db.ts';
-import { type DueRow, deadLetterReply, dueReplies, markRetry, markSent, type QueuedReply } from '../store/outbox.ts';
+import { type DueRow, deadLetterReply, dueReplies, type OutboxMark, type QueuedReply } from '../store/outbox.ts';
 
 export const MAX_SEND_ATTEMPTS = 8;
 const SEND_BACKOFF = { baseMs: 1_000, capMs: 5 * 60_000 };
 /** A wait this short is spent here, holding the chat, rather than left to the next sweep. */
 const WAIT_IN_PLACE_MS = 5_000;
 
-/** @param due the due replies when they were read already (with the last commit) */
-export async function deliverReplies(deps: Deps, chat: ChatKey, due?: DueRow[]): Promise<void> {
+/**
+ * Sends `due` (the chat's due replies, as a batch read them), pushing a mark per send onto `marks`.
+ * A reply set aside queues an apology: the queue is read again to send it too.
+ */
+export async function deliverReplies(deps: Deps, chat: ChatKey, due: DueRow[], marks: OutboxMark[]): Promise<void> {
   const channel = deps.channels.get(chat.channel);
   if (!channel) return; // switched off: the replies wait in the outbox
-  // A reply set aside queues an apology behind the others: read the queue again to send it too.
-  for (let again = true, rows = due; again; rows = undefined) {
-    again = false;
+  for (let rows: DueRow[] | undefined = due, setAside = true; setAside; rows = undefined) {
+    setAside = false;
     for (const queued of await dueReplies(deps.store, chat, deps.now(), rows)) {
-      const outcome = await deliverOne(deps, channel, chat, queued);
+      const outcome = await deliverOne(deps, channel, chat, queued, marks);
       if (outcome === 'waiting') return;
-      again ||= outcome === 'set-aside';
+      setAside ||= outcome === 'set-aside';
     }
   }
 }
@@ -37,12 +40,13 @@ async function deliverOne(
   channel: Channel,
   chat: ChatKey,
   queued: QueuedReply,
+  marks: OutboxMark[],
 ): Promise<'sent' | 'set-aside' | 'waiting'> {
   for (let attempts = queued.attempts + 1; ; attempts++) {
     // A one-time code goes to the phone number's own chat, in the order of the conversation's replies.
     const result = await channel.send(queued.reply.to ?? chat.chatId, queued.reply);
     if (result.ok) {
-      await markSent(deps.store, queued.id, result.remoteId, deps.now());
+      marks.push({ id: queued.id, sent: { remoteId: result.remoteId, at: deps.now() } });
       return 'sent';
     }
     const giveUp = !result.retryable || attempts >= MAX_SEND_ATTEMPTS;
@@ -51,9 +55,12 @@ async function deliverOne(
       await deadLetterReply(deps.store, chat, queued, { attempts, apology: { text: fa.apology }, now: deps.now() });
       return 'set-aside';
     }
-    const wait = result.retryAfterMs ?? backoffDelay(attempts, SEND_BACKOFF);
-    await markRetry(deps.store, queued.id, attempts, deps.now() + wait);
-    if (wait > WAIT_IN_PLACE_MS) return 'waiting';
-    await new Promise((resolve) => setTimeout(resolve, wait));
+    // A messenger's Retry-After is honoured up to the backoff's cap: a day's wait would hold the chat's replies a day.
+    const wait = Math.min(result.retryAfterMs ?? backoffDelay(attempts, SEND_BACKOFF), SEND_BACKOFF.capMs);
+    if (wait > WAIT_IN_PLACE_MS) {
+      marks.push({ id: queued.id, retry: { attempts, nextAt: deps.now() + wait } });
+      return 'waiting';
+    }
+    await pause(wait);
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { Deps } from '../deps.ts';
 import { log, logError } from '../log.ts';
+import { flushAudit } from '../store/audit.ts';
 import { backlog, chatsWithWork, purgeExpired } from '../store/maintenance.ts';
 import { processChat } from './process-chat.ts';
 
@@ -26,6 +27,8 @@ export async function sweep(deps: Deps): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  // Audit rows of work that ended without a batch of its own to carry them.
+  await flushAudit(deps.store).catch((error) => logError('audit-flush-failed', error));
   const purged = await purgeExpired(deps.store, deps.now());
   const counts = await backlog(deps.store, deps.now());
   log('sweep', {

@@ -1,87 +1,112 @@
 /**
- * Conversations: one processor per chat at a time (a lease with a time-to-live), and state saved
- * with compare-and-set on a version, together with the replies it produced and the event it
- * consumed, in one batch. The dependent statements carry the compare-and-set's condition
- * themselves, because a batch runs on after an UPDATE that matched no row.
+ * Conversations: one holder per chat at a time (a lease with a time-to-live), and state saved with
+ * compare-and-set on a version, together with the replies it produced and the event it consumed.
+ * Each of the holder's round trips is one batch that also extends its lease and carries what it
+ * owes the database (the outbox marks of the replies it sent, its audit rows): the webhook's batch
+ * takes the lease of a free chat with its event, the commit saves a step, and the settle releases
+ * the chat or, when events came in meanwhile, keeps it and returns them. Dependent statements carry
+ * their condition themselves, because a batch runs on after an UPDATE that matched no row.
  */
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { ConversationState } from '../conversation/state.ts';
-import type { Identity, Reply } from '../types.ts';
-import { type ChatKey, type Store, sealContext } from './db.ts';
-import { identityQueries, openIdentity, recordAttempt, type SealedIdentity, storeIdentity } from './identities.ts';
-import type { PendingEvent } from './inbox.ts';
-import { type DueRow, dueRepliesQuery, queueReply } from './outbox.ts';
-import { conversations, inbox } from './schema.ts';
+import type { Reply } from '../types.ts';
+import { batchCarryingAudit } from './audit.ts';
+import { type ChatKey, type Db, type Store, sealContext } from './db.ts';
+import { recordAttempt, type SealedIdentity, storeIdentity } from './identities.ts';
+import { type DueRow, dueRepliesQuery, markStatements, type OutboxMark, queueReply } from './outbox.ts';
+import { conversations } from './schema.ts';
 
-/** Longer than the longest step (an upstream call may take about 20 s). */
+/** Longer than the longest pause between two of the holder's batches; a slow bus call renews it. */
 export const LEASE_TTL_MS = 30_000;
 
+/** Who holds a chat, and for how long each of its batches extends the lease. */
+export interface Lease {
+  owner: string;
+  ttlMs: number;
+}
+
+/** A pending event as read back: sealed until the processor opens it. */
+export interface PendingEvent {
+  id: number;
+  attempts: number;
+  sealed: string;
+}
+
+/** A chat as its holder took it. */
 export interface HeldChat {
-  state: ConversationState | null;
+  /** Sealed; null before the chat's first step. */
+  sealedState: string | null;
   version: number;
   /** Oldest first. The first one's `attempts` counts this attempt too. */
   pending: PendingEvent[];
-  /** The chat's bound identity, opened. */
-  identity: Identity | null;
-  /** Binding attempts the chat started within BINDING_WINDOW_MS. */
-  bindingAttempts: number;
+  /** Replies queued before and due now, when the batch read them (the sweep's does). */
+  due?: DueRow[];
 }
 
 const isChat = (chat: ChatKey) => and(eq(conversations.channel, chat.channel), eq(conversations.chatId, chat.chatId));
-const isPending = (chat: ChatKey) =>
-  and(eq(inbox.channel, chat.channel), eq(inbox.chatId, chat.chatId), eq(inbox.status, 'pending'));
+const pendingOf = (chat: ChatKey) => sql`channel = ${chat.channel} and chat_id = ${chat.chatId} and status = 'pending'`;
+const heldBy = (chat: ChatKey, owner: string) =>
+  sql`exists (select 1 from conversations where ${isChat(chat)} and lease_owner = ${owner})`;
 
 /**
- * Takes the chat's lease (creating the row on first contact), counts an attempt on the oldest
- * pending event, and reads the state, the pending events and the bound identity, in one round trip.
- * @returns null when another processor holds a lease that has not expired.
+ * The statements that take the chat's lease unless another holder's is live (creating the row on
+ * first contact), only `when` that condition holds; then, if it was taken, count an attempt on the
+ * oldest pending event and read the pending events. For a batch: its results go to `heldChat`.
  */
-export async function acquireChat(store: Store, chat: ChatKey, owner: string, now: number): Promise<HeldChat | null> {
-  const { db } = store;
-  const [identityRow, attemptCount] = identityQueries(db, chat, now);
-  const [leased, , pending, bound, attempts] = await db.batch([
-    db
-      .insert(conversations)
-      .values({ ...chat, leaseOwner: owner, leaseUntil: now + LEASE_TTL_MS })
-      .onConflictDoUpdate({
-        target: [conversations.channel, conversations.chatId],
-        set: { leaseOwner: owner, leaseUntil: now + LEASE_TTL_MS },
-        setWhere: lt(conversations.leaseUntil, now),
-      })
-      .returning({ state: conversations.state, version: conversations.version }),
+export function takeLease(db: Db, chat: ChatKey, lease: Lease, now: number, when: SQL = sql`1`) {
+  return [
+    db.all<{
+      state: string | null;
+      version: number;
+    }>(sql`insert into conversations (channel, chat_id, lease_owner, lease_until)
+      select ${chat.channel}, ${chat.chatId}, ${lease.owner}, ${now + lease.ttlMs} where ${when}
+      on conflict (channel, chat_id) do update set lease_owner = excluded.lease_owner, lease_until = excluded.lease_until
+        where conversations.lease_until < ${now}
+      returning state, version`),
+    ...pendingStatements(db, chat, lease.owner),
+  ] as const;
+}
+
+/** The results of `takeLease`: the chat, or null when another holder has it. */
+export function heldChat([taken, , pending]: [{ state: string | null; version: number }[], unknown, PendingEvent[]]) {
+  const row = taken[0];
+  return row ? { sealedState: row.state, version: row.version, pending } : null;
+}
+
+/** Counts an attempt on the oldest pending event and reads them all, if `owner` holds the chat. */
+function pendingStatements(db: Db, chat: ChatKey, owner: string) {
+  return [
     db.run(sql`update inbox set attempts = attempts + 1
-      where id = (select min(id) from inbox where ${isPending(chat)})
-        and exists (select 1 from conversations where ${isChat(chat)} and lease_owner = ${owner})`),
-    db
-      .select({ id: inbox.id, attempts: inbox.attempts, sealed: inbox.payload })
-      .from(inbox)
-      .where(isPending(chat))
-      .orderBy(asc(inbox.id)),
-    identityRow,
-    attemptCount,
+      where id = (select min(id) from inbox where ${pendingOf(chat)}) and ${heldBy(chat, owner)}`),
+    db.all<PendingEvent>(sql`select id, attempts, payload as sealed from inbox
+      where ${pendingOf(chat)} and ${heldBy(chat, owner)} order by id`),
+  ] as const;
+}
+
+/**
+ * The scheduled sweep's way in: takes the chat's lease and reads it with its due replies.
+ * @returns null when another holder has it
+ */
+export async function acquireChat(store: Store, chat: ChatKey, lease: Lease, now: number): Promise<HeldChat | null> {
+  const [taken, counted, pending, due] = await batchCarryingAudit(store, [
+    ...takeLease(store.db, chat, lease, now),
+    dueRepliesQuery(store.db, chat, now),
   ]);
-  const row = leased[0];
-  if (!row) return null;
-  const state = row.state ? await store.sealer.open(row.state, sealContext('conversations', chat)) : null;
-  const identity = bound[0] ? await openIdentity(store, chat, bound[0].sealed) : null;
-  return {
-    state: state ? (JSON.parse(state) as ConversationState) : null,
-    version: row.version,
-    pending,
-    identity,
-    bindingAttempts: attempts[0]?.attempts ?? 0,
-  };
+  const held = heldChat([taken, counted, pending]);
+  return held && { ...held, due };
 }
 
 export interface Step {
   chat: ChatKey;
-  owner: string;
+  lease: Lease;
   /** The version the state was read at. */
   version: number;
   state: ConversationState;
   replies: readonly Reply[];
   eventId: number;
   now: number;
+  /** What the sends since the holder's last batch came to. */
+  marks: readonly OutboxMark[];
   /** A binding attempt began in this step. */
   attempt?: boolean;
   /** Shahkar matched in this step: the identity to keep. */
@@ -90,51 +115,85 @@ export interface Step {
 
 /**
  * Saves the new state, queues its replies, marks the event processed and keeps what binding
- * decided (an attempt, an identity), all or nothing; and reads the chat's due replies in the same
- * round trip, for the delivery that follows.
- * @returns the due replies, or null when the lease was lost or the version moved (nothing was written).
+ * decided (an attempt, an identity), all or nothing; extends the lease, writes the marks and the
+ * audit rows whatever happens; and reads the chat's due replies, for the delivery that follows.
+ * @returns the due replies, or null when the lease was lost or the version moved (the step was not saved)
  */
 export async function commitStep(store: Store, step: Step): Promise<DueRow[] | null> {
   const { db, sealer } = store;
-  const { chat, owner, version, now } = step;
-  const saved = and(isChat(chat), eq(conversations.version, version + 1), eq(conversations.leaseOwner, owner));
-  const ifSaved = sql`exists (select 1 from conversations where ${saved})`;
+  const { chat, lease, version, now } = step;
+  const saved = sql`exists (select 1 from conversations where ${isChat(chat)}
+    and version = ${version + 1} and lease_owner = ${lease.owner})`;
   const state = await sealer.seal(JSON.stringify(step.state), sealContext('conversations', chat));
   const replies = await Promise.all(
     step.replies.map((reply) => sealer.seal(JSON.stringify(reply), sealContext('outbox', chat))),
   );
 
-  const batch = await db.batch([
+  const [updated, ...rest] = await batchCarryingAudit(store, [
     db
       .update(conversations)
-      .set({ state, version: version + 1, updatedAt: now })
-      .where(and(isChat(chat), eq(conversations.version, version), eq(conversations.leaseOwner, owner)))
+      .set({ state, version: version + 1, updatedAt: now, leaseUntil: now + lease.ttlMs })
+      .where(and(isChat(chat), eq(conversations.version, version), eq(conversations.leaseOwner, lease.owner)))
       .returning({ version: conversations.version }),
-    db
-      .update(inbox)
-      .set({ status: 'done', processedAt: now })
-      .where(and(eq(inbox.id, step.eventId), ifSaved)),
-    ...replies.map((body) => queueReply(db, chat, { body, kind: 'reply', now, when: ifSaved })),
-    ...(step.attempt ? [recordAttempt(db, chat, now, ifSaved)] : []),
-    ...(step.bind ? [storeIdentity(db, chat, step.bind, now, ifSaved)] : []),
+    ...markStatements(db, step.marks),
+    db.run(sql`update inbox set status = 'done', processed_at = ${now} where id = ${step.eventId} and ${saved}`),
+    ...replies.map((body) => queueReply(db, chat, { body, kind: 'reply', now, when: saved })),
+    ...(step.attempt ? [recordAttempt(db, chat, now, saved)] : []),
+    ...(step.bind ? [storeIdentity(db, chat, step.bind, now, saved)] : []),
     dueRepliesQuery(db, chat, now),
   ]);
-  const [updated] = batch;
-  return updated.length === 1 ? (batch.at(-1) as DueRow[]) : null;
+  return updated.length === 1 ? (rest.at(-1) as DueRow[]) : null;
 }
 
 /**
- * Gives the lease up and looks once more for events that arrived meanwhile (their webhook saw
- * the lease held and left them to this processor).
- * @returns whether the chat has pending events.
+ * The holder's batch after it ran what was pending: writes the marks and, when no event is pending
+ * (or `letGo`: a failure, or the run's time is up), lets the chat go, deleting its row when nothing
+ * is left in it (after an erasure); else keeps the lease and returns the pending events (their
+ * webhooks found the chat held and left them to this holder).
+ * @returns the pending events, oldest first; none when the chat was let go (or was not held)
  */
-export async function releaseChat({ db }: Store, chat: ChatKey, owner: string): Promise<boolean> {
-  const [, pending] = await db.batch([
+export async function settleChat(
+  store: Store,
+  chat: ChatKey,
+  lease: Lease,
+  { marks, now, letGo }: { marks: readonly OutboxMark[]; now: number; letGo: boolean },
+): Promise<PendingEvent[]> {
+  const { db } = store;
+  const mine = and(isChat(chat), eq(conversations.leaseOwner, lease.owner));
+  const idle = sql`not exists (select 1 from inbox where ${pendingOf(chat)})`;
+  const going = letGo ? sql`1` : idle;
+  const [, , , , pending] = await batchCarryingAudit(store, [
+    db.delete(conversations).where(and(mine, sql`state is null`, idle)),
+    db.update(conversations).set({ leaseOwner: null, leaseUntil: 0 }).where(and(mine, going)),
     db
       .update(conversations)
-      .set({ leaseOwner: null, leaseUntil: 0 })
-      .where(and(isChat(chat), eq(conversations.leaseOwner, owner))),
-    db.select({ id: inbox.id }).from(inbox).where(isPending(chat)).limit(1),
+      .set({ leaseUntil: now + lease.ttlMs })
+      .where(mine),
+    ...pendingStatements(db, chat, lease.owner),
+    ...markStatements(db, marks),
   ]);
-  return pending.length > 0;
+  return pending as PendingEvent[];
+}
+
+/**
+ * Extends the lease while the holder waits on something slow (a call to the bus), and writes what
+ * it owes meanwhile (marks, audit rows).
+ * @returns whether the lease is still held
+ */
+export async function renewLease(
+  store: Store,
+  chat: ChatKey,
+  lease: Lease,
+  { marks, now }: { marks: readonly OutboxMark[]; now: number },
+): Promise<boolean> {
+  const { db } = store;
+  const [renewed] = await batchCarryingAudit(store, [
+    db
+      .update(conversations)
+      .set({ leaseUntil: now + lease.ttlMs })
+      .where(and(isChat(chat), eq(conversations.leaseOwner, lease.owner)))
+      .returning({ version: conversations.version }),
+    ...markStatements(db, marks),
+  ]);
+  return renewed.length === 1;
 }

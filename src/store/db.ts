@@ -1,10 +1,12 @@
 /**
- * The database handle. The web client speaks the libSQL remote protocol over fetch, so the same
- * code reaches Turso, a self-hosted sqld or the local dev server from Workers, Deno and Node.
+ * The database handle. The HTTP client speaks the libSQL remote protocol over fetch (one request
+ * per batch, no WebSocket code in the bundle), so the same code reaches Turso, a self-hosted sqld
+ * or the local dev server from Workers, Deno and Node.
  */
-import { createClient } from '@libsql/client/web';
-import { drizzle } from 'drizzle-orm/libsql/web';
+import { createClient } from '@libsql/client/http';
+import { drizzle } from 'drizzle-orm/libsql/http';
 import type { Sealer } from '../crypto/seal.ts';
+import type { AuditChain } from './audit-chain.ts';
 import * as schema from './schema.ts';
 
 export function openDb(url: string, authToken?: string) {
@@ -22,10 +24,11 @@ export interface ChatKey {
   chatId: string;
 }
 
-/** The database and the sealer every stored payload goes through. */
+/** The database, the sealer every stored payload goes through, and this writer's audit chain. */
 export interface Store {
   db: Db;
   sealer: Sealer;
+  audit: AuditChain;
 }
 
 /** The sealing context of a chat's rows in a table: a sealed value opens only where it was sealed. */

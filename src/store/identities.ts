@@ -3,7 +3,9 @@
  * identity is sealed bound to its chat; the national code is looked up and counted by keyed hash.
  */
 import { and, count, eq, gt, lte, type SQL, sql } from 'drizzle-orm';
+import type { Account } from '../conversation/state.ts';
 import type { Identity } from '../types.ts';
+import { batchCarryingAudit } from './audit.ts';
 import { type ChatKey, type Db, type Store, sealContext } from './db.ts';
 import { bindingAttempts, conversations, identities, inbox, outbox } from './schema.ts';
 
@@ -22,19 +24,21 @@ const ofChat = (chat: ChatKey) => and(eq(identities.channel, chat.channel), eq(i
 const attemptsOfChat = (chat: ChatKey) =>
   and(eq(bindingAttempts.channel, chat.channel), eq(bindingAttempts.chatId, chat.chatId));
 
-/** The statements acquireChat batches: the chat's sealed identity, and its attempts in the window. */
-export function identityQueries(db: Db, chat: ChatKey, now: number) {
-  return [
+/** The chat's bound identity (opened) and its binding attempts within the window, in one round trip. */
+export async function readAccount(store: Store, chat: ChatKey, now: number): Promise<Account> {
+  const { db } = store;
+  const [bound, attempts] = await db.batch([
     db.select({ sealed: identities.sealed }).from(identities).where(ofChat(chat)),
     db
       .select({ attempts: count() })
       .from(bindingAttempts)
       .where(and(attemptsOfChat(chat), gt(bindingAttempts.at, now - BINDING_WINDOW_MS))),
-  ] as const;
-}
-
-export async function openIdentity({ sealer }: Store, chat: ChatKey, sealed: string): Promise<Identity> {
-  return JSON.parse(await sealer.open(sealed, sealContext('identities', chat))) as Identity;
+  ]);
+  const sealed = bound[0]?.sealed;
+  const identity = sealed
+    ? (JSON.parse(await store.sealer.open(sealed, sealContext('identities', chat))) as Identity)
+    : null;
+  return { identity, bindingAttempts: attempts[0]?.attempts ?? 0 };
 }
 
 export async function sealIdentity(
@@ -81,15 +85,30 @@ export async function claimNationalCodeCheck(
 }
 
 /**
- * «حذف اطلاعات من»: deletes the chat's identity, binding attempts, conversation, sent and unsent
- * replies, and its events up to `lastEventId` (later ones are new messages, processed afresh). The
- * audit log keeps its rows: they hold no personal data in clear, and their chain must stay whole.
+ * «حذف اطلاعات من»: deletes the chat's identity, binding attempts, sent and unsent replies, and its
+ * events up to `lastEventId` (later ones are new messages, processed afresh), and empties its
+ * conversation, which its holder keeps (settleChat deletes the row once nothing is pending). The
+ * audit log keeps its rows: they hold no personal data in clear, and their chains must stay whole.
  */
-export async function eraseChat({ db }: Store, chat: ChatKey, lastEventId: number): Promise<void> {
-  await db.batch([
+export async function eraseChat(
+  store: Store,
+  chat: ChatKey,
+  { lastEventId, owner, now }: { lastEventId: number; owner: string; now: number },
+): Promise<void> {
+  const { db } = store;
+  await batchCarryingAudit(store, [
     db.delete(identities).where(ofChat(chat)),
     db.delete(bindingAttempts).where(attemptsOfChat(chat)),
-    db.delete(conversations).where(and(eq(conversations.channel, chat.channel), eq(conversations.chatId, chat.chatId))),
+    db
+      .update(conversations)
+      .set({ state: null, version: sql`${conversations.version} + 1`, updatedAt: now })
+      .where(
+        and(
+          eq(conversations.channel, chat.channel),
+          eq(conversations.chatId, chat.chatId),
+          eq(conversations.leaseOwner, owner),
+        ),
+      ),
     db
       .delete(inbox)
       .where(and(eq(inbox.channel, chat.channel), eq(inbox.chatId, chat.chatId), lte(inbox.id, lastEventId))),

@@ -1,19 +1,14 @@
 /**
  * The inbox: each update is claimed by its dedupe key and stored, sealed, in one round trip
- * before the webhook is answered; a redelivery within the claim's window is a no-op.
+ * before the webhook is answered (taking its chat's lease in the same batch when the chat is
+ * free); a redelivery within the claim's window is a no-op.
  */
 import { eq, sql } from 'drizzle-orm';
 import type { InboundEvent, Reply } from '../types.ts';
+import { type HeldChat, heldChat, type Lease, type PendingEvent, takeLease } from './conversations.ts';
 import { type ChatKey, type Store, sealContext } from './db.ts';
 import { queueReply, sealReply } from './outbox.ts';
 import { dedupeClaims, inbox } from './schema.ts';
-
-/** A pending event as read back: sealed until the processor opens it. */
-export interface PendingEvent {
-  id: number;
-  attempts: number;
-  sealed: string;
-}
 
 export interface Claim {
   /** The keyed hash of the update's dedupe basis. */
@@ -23,14 +18,22 @@ export interface Claim {
 
 /**
  * Claims the dedupe key (unless a live claim holds it) and stores the event only if this claim
- * won, in one batch.
- * @returns the new inbox id, or null for a redelivery.
+ * won, in one batch; with `lease`, also takes the chat's lease for the new event when no other
+ * holder has it.
+ * @returns the new inbox id (null for a redelivery) and the chat when its lease was taken
  */
-export async function claimEvent({ db, sealer }: Store, event: InboundEvent, claim: Claim, now: number) {
+export async function claimEvent(
+  { db, sealer }: Store,
+  event: InboundEvent,
+  claim: Claim,
+  now: number,
+  lease?: Lease,
+): Promise<{ id: number | null; held: HeldChat | null }> {
   const chat = { channel: event.channel, chatId: event.chatId };
   const token = crypto.randomUUID();
   const payload = await sealer.seal(JSON.stringify(event), sealContext('inbox', chat));
-  const [, stored] = await db.batch([
+  const won = sql`exists (select 1 from dedupe_claims where key = ${claim.key} and token = ${token})`;
+  const [, stored, ...taken] = await db.batch([
     db
       .insert(dedupeClaims)
       .values({ key: claim.key, token, expiresAt: claim.expiresAt })
@@ -40,11 +43,12 @@ export async function claimEvent({ db, sealer }: Store, event: InboundEvent, cla
         setWhere: sql`${dedupeClaims.expiresAt} <= ${now}`,
       }),
     db.all<{ id: number }>(sql`insert into inbox (channel, chat_id, payload, received_at)
-      select ${chat.channel}, ${chat.chatId}, ${payload}, ${event.receivedAt}
-      where exists (select 1 from dedupe_claims where key = ${claim.key} and token = ${token})
+      select ${chat.channel}, ${chat.chatId}, ${payload}, ${event.receivedAt} where ${won}
       returning id`),
+    ...(lease ? takeLease(db, chat, lease, now, won) : []),
   ]);
-  return stored[0]?.id ?? null;
+  const id = stored[0]?.id ?? null;
+  return { id, held: lease && id !== null ? heldChat(taken as Parameters<typeof heldChat>[0]) : null };
 }
 
 export async function openEvent({ sealer }: Store, chat: ChatKey, pending: PendingEvent): Promise<InboundEvent> {

@@ -1,5 +1,9 @@
-/** The outbox: replies queued with the state that produced them, sent in order per chat. */
-import { and, asc, eq, lte, type SQL, sql } from 'drizzle-orm';
+/**
+ * The outbox: replies queued with the state that produced them, sent in order per chat. What
+ * happened to each send is written as a mark in the holder's next batch, not in a round trip of
+ * its own.
+ */
+import { eq, type SQL, sql } from 'drizzle-orm';
 import type { Reply } from '../types.ts';
 import { type ChatKey, type Db, type Store, sealContext } from './db.ts';
 import { outbox } from './schema.ts';
@@ -10,6 +14,11 @@ export interface QueuedReply {
   kind: 'reply' | 'apology';
   attempts: number;
 }
+
+/** What became of a send: accepted by the messenger, or due again at `nextAt` after `attempts`. */
+export type OutboxMark =
+  | { id: number; sent: { remoteId: string | null; at: number } }
+  | { id: number; retry: { attempts: number; nextAt: number } };
 
 /**
  * The statement that queues a sealed reply, for a batch; with `when`, only if that SQL condition
@@ -28,26 +37,34 @@ export function sealReply({ sealer }: Store, chat: ChatKey, reply: Reply): Promi
   return sealer.seal(JSON.stringify(reply), sealContext('outbox', chat));
 }
 
+/** The statements that write marks, for a batch. */
+export function markStatements(db: Db, marks: readonly OutboxMark[]) {
+  return marks.map((mark) =>
+    'sent' in mark
+      ? db
+          .update(outbox)
+          .set({ status: 'sent', remoteId: mark.sent.remoteId, sentAt: mark.sent.at })
+          .where(eq(outbox.id, mark.id))
+      : db.update(outbox).set(mark.retry).where(eq(outbox.id, mark.id)),
+  );
+}
+
 /** A due reply as read, still sealed. */
 export type DueRow = { id: number; body: string; kind: QueuedReply['kind']; attempts: number };
 
-/** The query for the chat's unsent replies that are due, oldest first: alone, or last in a batch. */
+/**
+ * The query for the chat's unsent replies that are due, oldest first, up to the first one that is
+ * waiting out a backoff (the replies behind it wait too, so order is kept): alone, or in a batch.
+ */
 export function dueRepliesQuery(db: Db, chat: ChatKey, now: number) {
-  return db
-    .select({ id: outbox.id, body: outbox.body, kind: outbox.kind, attempts: outbox.attempts })
-    .from(outbox)
-    .where(
-      and(
-        eq(outbox.channel, chat.channel),
-        eq(outbox.chatId, chat.chatId),
-        eq(outbox.status, 'pending'),
-        lte(outbox.nextAt, now),
-      ),
-    )
-    .orderBy(asc(outbox.id));
+  return db.all<DueRow>(sql`select id, body, kind, attempts from outbox o
+    where channel = ${chat.channel} and chat_id = ${chat.chatId} and status = 'pending'
+      and id < coalesce((select min(id) from outbox where channel = o.channel and chat_id = o.chat_id
+                           and status = 'pending' and next_at > ${now}), ${Number.MAX_SAFE_INTEGER})
+    order by id`);
 }
 
-/** The chat's unsent replies that are due, oldest first; `rows` when they were read already. */
+/** Opens due rows (or reads and opens them, when they were not read already), oldest first. */
 export async function dueReplies(store: Store, chat: ChatKey, now: number, rows?: DueRow[]): Promise<QueuedReply[]> {
   rows ??= await dueRepliesQuery(store.db, chat, now);
   return Promise.all(
@@ -56,15 +73,6 @@ export async function dueReplies(store: Store, chat: ChatKey, now: number, rows?
       reply: JSON.parse(await store.sealer.open(body, sealContext('outbox', chat))) as Reply,
     })),
   );
-}
-
-export async function markSent({ db }: Store, id: number, remoteId: string | null, now: number): Promise<void> {
-  await db.update(outbox).set({ status: 'sent', remoteId, sentAt: now }).where(eq(outbox.id, id));
-}
-
-/** Records a failed attempt; the reply is due again at `nextAt`. */
-export async function markRetry({ db }: Store, id: number, attempts: number, nextAt: number): Promise<void> {
-  await db.update(outbox).set({ attempts, nextAt }).where(eq(outbox.id, id));
 }
 
 /** Sets a reply aside for good after `attempts` and, unless it was an apology itself, queues the apology. */

@@ -99,30 +99,36 @@ export const outbox = sqliteTable(
 );
 
 /**
- * One row per upstream attempt, hash-chained (gsb-channel.md §4): `rowHash` covers the row and the
- * previous row's hash, so a removed or edited row breaks the chain. `seq` is unique, so two
- * concurrent appends cannot fork it: the loser retries. No personal data in clear.
+ * One row per upstream attempt, in one hash chain per writer (docs/upstream.md, "The audit log"):
+ * a writer (an isolate or a process) numbers its rows from 1 and links each to its previous one's
+ * hash, so a removed or edited row breaks its chain. No personal data in clear.
  */
-export const auditLog = sqliteTable('audit_log', {
-  seq: integer('seq').primaryKey(),
-  at: integer('at').notNull(),
-  service: text('service').notNull(),
-  requestId: text('request_id').notNull(),
-  idempotencyKey: text('idempotency_key').notNull(),
-  keyId: text('key_id').notNull(),
-  created: integer('created').notNull(),
-  nonce: text('nonce').notNull(),
-  requestDigest: text('request_digest').notNull(),
-  responseDigest: text('response_digest'),
-  /** HTTP status, or null when no answer came (a timeout or a refused connection). */
-  status: integer('status'),
-  latencyMs: integer('latency_ms').notNull(),
-  /** Keyed hash and masked tail of the identifier the call was about. */
-  subjectHash: text('subject_hash'),
-  subjectTail: text('subject_tail'),
-  prevHash: text('prev_hash').notNull(),
-  rowHash: text('row_hash').notNull(),
-});
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    /** Random, drawn when the writer starts. */
+    writer: text('writer').notNull(),
+    seq: integer('seq').notNull(),
+    at: integer('at').notNull(),
+    service: text('service').notNull(),
+    requestId: text('request_id').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    keyId: text('key_id').notNull(),
+    created: integer('created').notNull(),
+    nonce: text('nonce').notNull(),
+    requestDigest: text('request_digest').notNull(),
+    responseDigest: text('response_digest'),
+    /** HTTP status, or null when no answer came (a timeout or a refused connection). */
+    status: integer('status'),
+    latencyMs: integer('latency_ms').notNull(),
+    /** Keyed hash and masked tail of the identifier the call was about. */
+    subjectHash: text('subject_hash'),
+    subjectTail: text('subject_tail'),
+    prevHash: text('prev_hash').notNull(),
+    rowHash: text('row_hash').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.writer, table.seq] })],
+);
 
 /** The verifying side's memory of nonces (a gateway in front of the bus, or its sandbox). */
 export const gatewayNonces = sqliteTable(

@@ -3,8 +3,7 @@
  * of a call is kept out of it: only a keyed hash (HMAC with PII_PEPPER) and a masked tail.
  */
 import type { KeyedHash } from '../crypto/keyed-hash.ts';
-import { appendAudit } from '../store/audit.ts';
-import type { Store } from '../store/db.ts';
+import type { AuditChain } from '../store/audit-chain.ts';
 
 /** One attempt of a call, as the client saw it. */
 export interface AttemptRecord {
@@ -37,10 +36,10 @@ const SUBJECT_CONTEXT = 'audit-subject\n';
 const MIN_TAILED_LENGTH = 8;
 const TAIL_LENGTH = 4;
 
-/** The audit sink of a store: appends to its hash-chained audit_log. */
-export function auditTrail(store: Pick<Store, 'db'>, hash: KeyedHash): AuditSink {
+/** The audit sink of a writer's chain: links each attempt into it, to be written with its next batch. */
+export function auditTrail(chain: AuditChain, hash: KeyedHash): AuditSink {
   return async ({ subject, ...attempt }) => {
-    await appendAudit(store, {
+    await chain.append({
       ...attempt,
       subjectHash: subject ? await subjectHash(hash, subject) : null,
       subjectTail: subject ? maskedTail(subject) : null,

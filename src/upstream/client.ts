@@ -5,6 +5,11 @@ export interface UpstreamClient {
   /**
    * Makes one logical call, retrying within its deadline.
    * @param idempotencyKey the same on every retry of this logical call, so the bus does the work once
+   * @param options.deadline epoch ms the call must end by, when the caller's time is shorter than the client's own
    */
-  call(call: UpstreamCall, idempotencyKey: string): Promise<UpstreamOutcome>;
+  call(call: UpstreamCall, idempotencyKey: string, options?: CallOptions): Promise<UpstreamOutcome>;
+}
+
+export interface CallOptions {
+  deadline?: number;
 }

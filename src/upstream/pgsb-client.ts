@@ -15,7 +15,7 @@ import type { UpstreamCall, UpstreamOutcome } from '../types.ts';
 import type { AttemptRecord, AuditSink } from './audit-trail.ts';
 import { type BreakerOptions, CircuitBreaker } from './breaker.ts';
 import type { ChannelKeys } from './channel-keys.ts';
-import type { UpstreamClient } from './client.ts';
+import type { CallOptions, UpstreamClient } from './client.ts';
 import {
   fieldValue,
   type ReceivedSignature,
@@ -90,7 +90,7 @@ export class PgsbClient implements UpstreamClient {
     this.breaker = new CircuitBreaker({ ...breaker, now: this.options.now });
   }
 
-  async call(call: UpstreamCall, idempotencyKey: string): Promise<UpstreamOutcome> {
+  async call(call: UpstreamCall, idempotencyKey: string, options: CallOptions = {}): Promise<UpstreamOutcome> {
     if (!this.breaker.allow(call.service)) throw new UpstreamError(call.service, null, 'circuit open: failing fast');
     // One call's rows go in attempt order, each while the next attempt is already on its way.
     let appended = Promise.resolve();
@@ -102,7 +102,7 @@ export class PgsbClient implements UpstreamClient {
         .catch((error: unknown) => logError('audit-append-failed', error, { service: call.service }));
     };
     try {
-      const outcome = await this.attempts(call, idempotencyKey, record);
+      const outcome = await this.attempts(call, idempotencyKey, options.deadline, record);
       this.breaker.succeeded(call.service);
       return outcome;
     } catch (error) {
@@ -113,9 +113,15 @@ export class PgsbClient implements UpstreamClient {
     }
   }
 
-  private async attempts(call: UpstreamCall, idempotencyKey: string, record: Recorder): Promise<UpstreamOutcome> {
+  private async attempts(
+    call: UpstreamCall,
+    idempotencyKey: string,
+    callerDeadline: number | undefined,
+    record: Recorder,
+  ): Promise<UpstreamOutcome> {
     const { now, deadlineMs, backoff, sleep } = this.options;
-    const deadline = now() + deadlineMs;
+    const started = now();
+    const deadline = Math.min(started + deadlineMs, callerDeadline ?? Number.POSITIVE_INFINITY);
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
       const result = await this.attempt(call, idempotencyKey, deadline, record);
@@ -130,7 +136,7 @@ export class PgsbClient implements UpstreamClient {
       }
       const wait = result.retry.afterMs ?? backoffDelay(attempt, backoff);
       if (now() + wait >= deadline) {
-        throw new UpstreamError(call.service, result.retry.status, `no answer within ${deadlineMs} ms`);
+        throw new UpstreamError(call.service, result.retry.status, `no answer within ${deadline - started} ms`);
       }
       await sleep(wait);
     }

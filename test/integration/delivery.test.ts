@@ -151,7 +151,7 @@ describe('recovery', () => {
       receivedAt,
     };
     expect(
-      await claimEvent(deps.store, event, { key: event.dedupeKey, expiresAt: receivedAt + 1 }, receivedAt),
+      (await claimEvent(deps.store, event, { key: event.dedupeKey, expiresAt: receivedAt + 1 }, receivedAt)).id,
     ).not.toBeNull();
     await runSweep();
     const [menu] = await waitForMessages(chatId, 1);

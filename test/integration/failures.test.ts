@@ -61,7 +61,7 @@ describe('failure met honestly', () => {
       receivedAt,
     };
     expect(
-      await claimEvent(deps.store, event, { key: event.dedupeKey, expiresAt: receivedAt }, Date.now()),
+      (await claimEvent(deps.store, event, { key: event.dedupeKey, expiresAt: receivedAt }, Date.now())).id,
     ).not.toBeNull();
     await processChat(deps, { channel: 'gap', chatId });
     const [, , greeting] = await waitForMessages(chatId, 3);

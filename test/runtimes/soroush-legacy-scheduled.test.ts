@@ -6,10 +6,10 @@
  */
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runScheduled } from '../../src/app.ts';
 import { depsFor } from '../../src/deps.ts';
 import { fa } from '../../src/i18n/fa.ts';
 import { faServices } from '../../src/i18n/fa-services.ts';
+import { runScheduled } from '../../src/pipeline/scheduled.ts';
 import { type LegacyStack, newCitizen, say, sentTo, startLegacyStack, streams } from './legacy-stack.ts';
 
 const HOLD_MS = 1_500;

@@ -5,7 +5,7 @@ import { renderGapMessage } from '../../../src/channels/gap/render.ts';
 import { renderSoroushLegacyMessages } from '../../../src/channels/soroush-legacy/render.ts';
 import { CODE_TTL_MS, MAX_BINDING_ATTEMPTS, SHAHKAR } from '../../../src/conversation/binding.ts';
 import { settle, step } from '../../../src/conversation/engine.ts';
-import type { ConversationState, StepContext, StepResult } from '../../../src/conversation/state.ts';
+import type { Account, ConversationState, StepContext, StepResult } from '../../../src/conversation/state.ts';
 import { fa } from '../../../src/i18n/fa.ts';
 import { faIdentity } from '../../../src/i18n/fa-identity.ts';
 import { faServices } from '../../../src/i18n/fa-services.ts';
@@ -38,14 +38,17 @@ const text = (data: string) => event({ text: data });
 const contact = (phone: string, ownership: 'own' | 'other' | 'unknown') =>
   event({ kind: 'contact', contact: { phone, ownership } });
 
-/** Gap's context: no identity, a code drawn for the step, and the typed text's hash when it is six digits. */
-function gap(typed: string | null = null, more: Partial<StepContext> = {}): StepContext {
+/**
+ * Gap's context: an account read (no identity, no attempts, unless given), a code drawn for the
+ * step, and the typed text's hash when it is six digits.
+ */
+function gap(typed: string | null = null, more: Partial<StepContext & Account> = {}): StepContext {
+  const { identity = null, bindingAttempts = 0, ...context } = more;
   return {
-    identity: null,
-    bindingAttempts: 0,
+    account: { identity, bindingAttempts },
     codeToPhone: true,
     codes: { fresh: CODE, freshHash: hashOf(CODE), typedHash: typed === null ? null : hashOf(typed) },
-    ...more,
+    ...context,
   };
 }
 const botApi = (more: Partial<StepContext> = {}) => gap(null, { codeToPhone: false, ...more });
@@ -216,6 +219,36 @@ describe('binding refuses, and keeps nothing', () => {
     const left = step(uptoNationalCode(), text('لغو'), NOW, catalogue, gap());
     expect(left.state.at).toBe('menu');
     expect(lastText(left)).toContain(fa.cancelled);
+  });
+});
+
+describe('the account, read only by the steps that use it', () => {
+  const unread = (typed: string | null = null) => ({ ...gap(typed), account: null });
+
+  it('asks for the account to open a personal service, and decides once it is given', () => {
+    const first = step(MENU, text(faServices.military.title), NOW, catalogue, unread());
+    expect(first).toEqual({ state: MENU, replies: [], call: null, needs: 'account' });
+    const second = step(MENU, text(faServices.military.title), NOW, catalogue, gap());
+    expect(second.needs).toBeUndefined();
+    expect(second.state.at).toBe('binding');
+  });
+
+  it('needs no account for a public service, its form, or a wrong answer', () => {
+    const opened = step(MENU, text(faServices.postcode.title), NOW, catalogue, unread());
+    expect(opened.needs).toBeUndefined();
+    const wrong = step(opened.state, text('0123456789'), NOW, catalogue, unread());
+    expect(wrong.needs).toBeUndefined();
+    const answered = step(opened.state, text('1193653471'), NOW, catalogue, unread());
+    expect(answered.needs).toBeUndefined();
+    expect(answered.call?.service).toBe('postcode');
+  });
+
+  it('asks for it to count attempts when a contact card comes, not while a code or national code is typed', () => {
+    const opened = step(MENU, text(faServices.military.title), NOW, catalogue, gap());
+    expect(step(opened.state, contact(MOBILE, 'unknown'), NOW, catalogue, unread()).needs).toBe('account');
+    const atCode = step(opened.state, contact(MOBILE, 'unknown'), NOW, catalogue, gap()).state;
+    expect(step(atCode, text('۴۸۲ ۹۱۳'), NOW, catalogue, unread(CODE)).needs).toBeUndefined();
+    expect(step(uptoNationalCode(), text(NATIONAL_CODE), NOW, catalogue, unread()).call?.service).toBe(SHAHKAR.id);
   });
 });
 

@@ -6,13 +6,14 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { asc, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createGsbSandbox } from '../../../dev/gsb-sandbox.ts';
 import { createKeyedHash, type KeyedHash } from '../../../src/crypto/keyed-hash.ts';
 import { billService } from '../../../src/services/bill.ts';
 import { postcodeService } from '../../../src/services/postcode.ts';
-import { verifyAuditChain } from '../../../src/store/audit.ts';
+import { flushAudit, verifyAuditChain } from '../../../src/store/audit.ts';
+import { AuditChain } from '../../../src/store/audit-chain.ts';
 import { type Db, openDb } from '../../../src/store/db.ts';
 import { auditLog } from '../../../src/store/schema.ts';
 import type { UpstreamCall } from '../../../src/types.ts';
@@ -52,7 +53,14 @@ const billCall: UpstreamCall = {
   subject: BILL_ID,
 };
 
-const rows = () => db.select().from(auditLog).orderBy(asc(auditLog.seq));
+/** The file's one writer, as an isolate has one. */
+const audit = new AuditChain();
+
+/** Its rows, once written (as the next batch of the pipeline would carry them). */
+async function rows() {
+  await flushAudit({ db, audit });
+  return db.select().from(auditLog).where(eq(auditLog.writer, audit.writer)).orderBy(asc(auditLog.seq));
+}
 
 describe('the audit trail of the client', () => {
   it('appends one row per attempt, with what §4 asks, as a chain that verifies', async () => {
@@ -60,7 +68,7 @@ describe('the audit trail of the client', () => {
     const app = createGsbSandbox(sandboxOptions({ errorRate: 0.5, random: () => draws.shift() ?? 0.9 }));
     const sent: Request[] = [];
     const client = await clientFor(app, {
-      audit: auditTrail({ db }, hash),
+      audit: auditTrail(audit, hash),
       fetcher: appFetcher(app, sent),
       sleep: async () => {},
     });
@@ -86,12 +94,12 @@ describe('the audit trail of the client', () => {
     });
     expect(appended[0]?.nonce).not.toBe(appended[1]?.nonce);
     expect(appended[0]?.subjectHash).toBe(await subjectHash(hash, POSTCODE));
-    expect(await verifyAuditChain({ db })).toEqual({ ok: true, rows: 2 });
+    expect(await verifyAuditChain({ db })).toEqual({ ok: true, rows: 2, writers: 1 });
   });
 
   it('holds no postcode or bill id in clear', async () => {
     const app = createGsbSandbox(sandboxOptions());
-    const client = await clientFor(app, { audit: auditTrail({ db }, hash) });
+    const client = await clientFor(app, { audit: auditTrail(audit, hash) });
     await client.call(postcodeCall, 'pishkhan-21-0');
     await client.call(billCall, 'pishkhan-21-1');
     const all = await rows();
@@ -112,7 +120,7 @@ describe('the audit trail of the client', () => {
       }
       return appFetcher(app)(input, init);
     };
-    const client = await clientFor(app, { audit: auditTrail({ db }, hash), fetcher, sleep: async () => {} });
+    const client = await clientFor(app, { audit: auditTrail(audit, hash), fetcher, sleep: async () => {} });
     await client.call(postcodeCall, 'pishkhan-22-0');
     const attempts = (await rows()).filter((row) => row.idempotencyKey === 'pishkhan-22-0');
     expect(attempts.map((row) => [row.status, row.responseDigest])).toEqual([
@@ -161,11 +169,13 @@ describe('npm run audit:verify', () => {
 
   it('says how many rows it checked, and names the first broken row with exit code 1', async () => {
     const count = (await rows()).length;
-    expect(await verify()).toEqual({ code: 0, stdout: `audit log intact: ${count} row(s) checked\n` });
-    await db.run(sql`update audit_log set status = 502 where seq = 2`);
+    expect(await verify()).toEqual({ code: 0, stdout: `audit log intact: ${count} row(s) in 1 chain(s) checked\n` });
+    await db.run(sql`update audit_log set status = 502 where writer = ${audit.writer} and seq = 2`);
     const broken = await verify();
     expect(broken.code).toBe(1);
-    expect(broken.stdout).toContain('audit log BROKEN at row 2: its fields no longer match its hash (edited)');
+    expect(broken.stdout).toContain(
+      `audit log BROKEN at row 2 of writer ${audit.writer}: its fields no longer match its hash (edited)`,
+    );
     expect(broken.stdout).toContain('1 row(s) before it checked and intact');
   });
 });

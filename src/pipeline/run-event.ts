@@ -1,0 +1,137 @@
+/**
+ * One event through the engine, and through the bus as often as the engine asks. The engine is
+ * told what it cannot know (StepContext): the chat's account, read only when a step needs it, and
+ * a one-time code drawn here with its keyed hash. While a call to the bus is slow, the holder's
+ * lease is renewed; a call that cannot end within a bounded run leaves the event to the sweep.
+ */
+import type { Channel } from '../channels/types.ts';
+import { SHAHKAR } from '../conversation/binding.ts';
+import { settle, step } from '../conversation/engine.ts';
+import type { ConversationState, Effect, StepContext } from '../conversation/state.ts';
+import type { Deps } from '../deps.ts';
+import { UpstreamError } from '../errors.ts';
+import { log, logError } from '../log.ts';
+import { renewLease } from '../store/conversations.ts';
+import { claimNationalCodeCheck, readAccount } from '../store/identities.ts';
+import type { InboundEvent, Reply, UpstreamCall, UpstreamOutcome } from '../types.ts';
+import { codeHash, drawCode, typedCode } from './one-time-code.ts';
+import { callsDeadline, outOfTime, type Session } from './session.ts';
+
+/** At most two: Shahkar's match lets the chosen service make its own call in the same step. */
+const MAX_CALLS_PER_EVENT = 2;
+
+/** What an event came to: the new state, the replies and the effects for the commit; or no time to finish it. */
+export type EventRun = { state: ConversationState; replies: Reply[]; effects: Effect[] } | 'out-of-time';
+
+export async function runEvent(session: Session, event: InboundEvent, eventId: number): Promise<EventRun> {
+  const { deps } = session;
+  // Alongside the event's own work, which may wait seconds on the bus, not before it.
+  const acknowledged = event.kind === 'button' ? courtesy(deps, event, (c) => c.acknowledge?.(event)) : null;
+  try {
+    const context = await stepContext(session, event);
+    let result = step(session.state, event, event.receivedAt, deps.catalogue, context);
+    if (result.needs === 'account') {
+      context.account = session.account = await readAccount(deps.store, session.chat, deps.now());
+      result = step(session.state, event, event.receivedAt, deps.catalogue, context);
+    }
+    const replies = [...result.replies];
+    const effects = result.effect ? [result.effect] : [];
+    for (let n = 0; result.call && n < MAX_CALLS_PER_EVENT; n++) {
+      const typing = courtesy(deps, event, (c) => c.showTyping?.(event.chatId));
+      // Derived from the event, so reprocessing the same event reuses the key and the bus answers once.
+      const outcome = await keepingLease(session, () =>
+        callUpstream(session, result.call as UpstreamCall, `pishkhan-${eventId}-${n}`),
+      );
+      await typing;
+      if (outcome === 'out-of-time') return 'out-of-time';
+      result = settle(result.state, outcome, deps.catalogue, context);
+      replies.push(...result.replies);
+      if (result.effect) effects.push(result.effect);
+    }
+    return { state: result.state, replies, effects };
+  } finally {
+    await acknowledged;
+  }
+}
+
+/** The engine's inputs besides the event; a code is drawn for every step, as it costs next to nothing. */
+async function stepContext({ deps, chat, account }: Session, event: InboundEvent): Promise<StepContext> {
+  const fresh = drawCode();
+  const typed = typedCode(event.text);
+  const [freshHash, typedHash] = await Promise.all([
+    codeHash(deps.hash, chat, fresh),
+    typed === null ? null : codeHash(deps.hash, chat, typed),
+  ]);
+  const codeToPhone = deps.channels.get(chat.channel)?.codeToPhone === true;
+  return { account, codeToPhone, codes: { fresh, freshHash, typedHash } };
+}
+
+/**
+ * A courtesy call to the messenger (a button's acknowledgement, "typing…"). Best effort: a failure
+ * is logged without personal data, and the event goes on.
+ */
+async function courtesy(deps: Deps, event: InboundEvent, call: (channel: Channel) => Promise<void> | undefined) {
+  const channel = deps.channels.get(event.channel);
+  try {
+    if (channel) await call(channel);
+  } catch (error) {
+    logError('courtesy-failed', error, { channel: event.channel });
+  }
+}
+
+/** Runs `work` (a wait on the bus), renewing the lease every third of its lifetime meanwhile. */
+async function keepingLease<T>(session: Session, work: () => Promise<T>): Promise<T> {
+  let renewing = Promise.resolve();
+  const timer = setInterval(() => {
+    // One at a time: a slow renewal is not overtaken by the next.
+    renewing = renewing.then(() => renew(session));
+  }, session.lease.ttlMs / 3);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** One renewal, carrying the marks the holder owes. Never rejects: a failed one is logged, the next may succeed. */
+async function renew(session: Session): Promise<void> {
+  const { deps, chat, lease } = session;
+  const marks = session.marks.splice(0);
+  try {
+    const held = await renewLease(deps.store, chat, lease, { marks, now: deps.now() });
+    if (!held) log('lease-lost', { channel: chat.channel });
+  } catch (error) {
+    session.marks.unshift(...marks);
+    logError('lease-renew-failed', error, { channel: chat.channel });
+  }
+}
+
+async function callUpstream(
+  session: Session,
+  call: UpstreamCall,
+  idempotencyKey: string,
+): Promise<UpstreamOutcome | 'out-of-time'> {
+  const { deps, chat } = session;
+  if (outOfTime(session)) return 'out-of-time';
+  const started = deps.now();
+  const subject = call.subject ?? deps.catalogue.byId(call.service)?.upstream.subject?.(call.body);
+  // Shahkar says whose number is whose: the per-national-code limit keeps it from being probed.
+  if (call.service === SHAHKAR.id && subject) {
+    if (!(await claimNationalCodeCheck(deps.store, chat, await deps.hash(subject), started))) {
+      log('upstream', { service: call.service, outcome: 'limited', ms: 0 });
+      return { kind: 'limited' };
+    }
+  }
+  try {
+    const outcome = await deps.upstream.call({ ...call, subject }, idempotencyKey, {
+      deadline: callsDeadline(session),
+    });
+    log('upstream', { service: call.service, outcome: outcome.kind, ms: deps.now() - started });
+    return outcome;
+  } catch (error) {
+    const status = error instanceof UpstreamError ? error.status : null;
+    logError('upstream-failed', error, { service: call.service, status, ms: deps.now() - started });
+    // Cut short by the run's bound, not refused by the bus: the sweep makes the same call again.
+    return outOfTime(session) ? 'out-of-time' : { kind: 'unavailable' };
+  }
+}

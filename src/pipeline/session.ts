@@ -1,0 +1,48 @@
+/**
+ * What a chat's holder carries from one event to the next: its lease, the conversation as it
+ * stands, the chat's account once a step needed it, and the marks of the replies it sent that its
+ * next batch will write.
+ */
+import type { Account, ConversationState } from '../conversation/state.ts';
+import type { Deps } from '../deps.ts';
+import type { Lease } from '../store/conversations.ts';
+import { type ChatKey, sealContext } from '../store/db.ts';
+import type { OutboxMark } from '../store/outbox.ts';
+
+export interface Session {
+  deps: Deps;
+  chat: ChatKey;
+  lease: Lease;
+  /** Epoch ms by which processing must end, when the runtime bounds it. */
+  deadline: number | undefined;
+  state: ConversationState | null;
+  /** The version `state` was saved at. */
+  version: number;
+  /** Read when a step first needs it, then kept up to date by the steps' effects. */
+  account: Account | null;
+  marks: OutboxMark[];
+}
+
+/** A held chat's state, opened. */
+export async function openState(
+  { store }: Deps,
+  chat: ChatKey,
+  sealed: string | null,
+): Promise<ConversationState | null> {
+  const plain = sealed && (await store.sealer.open(sealed, sealContext('conversations', chat)));
+  return plain ? (JSON.parse(plain) as ConversationState) : null;
+}
+
+/** Kept from a bounded run's time for the commit and the sends that follow a step's last call. */
+const COMMIT_MARGIN_MS = 3_000;
+
+/** The epoch ms by which a step's calls must end, when the run is bounded. */
+export function callsDeadline(session: Session): number | undefined {
+  return session.deadline === undefined ? undefined : session.deadline - COMMIT_MARGIN_MS;
+}
+
+/** Whether the run's time for calls is up (never, when it is not bounded). */
+export function outOfTime(session: Session): boolean {
+  const deadline = callsDeadline(session);
+  return deadline !== undefined && session.deps.now() >= deadline;
+}
