@@ -6,6 +6,15 @@ import type http from 'node:http';
 import { HttpError, protocolError } from './errors.ts';
 import type { Version } from './protocol.ts';
 import type { StreamRegistry } from './streams.ts';
+import type { Tally } from './tally.ts';
+
+/** What serves the requests: the streams, the counts, and the round trip to simulate. */
+export interface Served {
+  streams: StreamRegistry;
+  tally: Tally;
+  /** Every pipeline's answer is held back this long, as a network between client and server would. */
+  delayMs: number;
+}
 
 const PIPELINE_PATHS = new Map<string, Version>([
   ['/v2/pipeline', 2],
@@ -13,11 +22,7 @@ const PIPELINE_PATHS = new Map<string, Version>([
 ]);
 
 /** Never rejects: every failure becomes a response, because an unhandled rejection would kill the process. */
-export async function serveHttp(
-  streams: StreamRegistry,
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-): Promise<void> {
+export async function serveHttp(served: Served, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   try {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     const version = PIPELINE_PATHS.get(pathname);
@@ -25,7 +30,18 @@ export async function serveHttp(
       sendText(res, 200, 'Hello, this is HTTP API v2 (Hrana over HTTP)');
     } else if (req.method === 'POST' && version !== undefined) {
       const body = parseJson(await readBody(req));
-      sendJson(res, 200, streams.pipeline(body, version));
+      served.tally.record(body);
+      const response = served.streams.pipeline(body, version);
+      if (served.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, served.delayMs));
+      sendJson(res, 200, response);
+    } else if (req.method === 'GET' && pathname === '/_tally') {
+      sendJson(res, 200, served.tally.counts());
+    } else if (req.method === 'POST' && pathname === '/_tally/watch') {
+      const { value } = (parseJson(await readBody(req)) ?? {}) as { value?: unknown };
+      if (typeof value !== 'string' || value === '')
+        throw new HttpError(400, 'watch a non-empty string value', 'BAD_WATCH');
+      served.tally.watch(value);
+      sendJson(res, 200, served.tally.counts());
     } else {
       // Includes /v3-protobuf: the client then falls back to JSON over /v2.
       sendText(res, 404, 'Not found');

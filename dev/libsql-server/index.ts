@@ -16,16 +16,23 @@ import { pathToFileURL } from 'node:url';
 import { prepareDatabaseFile } from './connection.ts';
 import { serveHttp } from './http.ts';
 import { StreamRegistry } from './streams.ts';
+import { Tally, type TallyCounts } from './tally.ts';
+
+export type { TallyCounts };
 
 export interface LibsqlServerOptions {
   file: string;
   /** 0 picks a free port. */
   port?: number;
   host?: string;
+  /** Holds every answer back this long: the network round trip of a database that is not on this machine. */
+  delayMs?: number;
 }
 
 export interface LibsqlServer {
   url: string;
+  /** Round trips (pipeline requests) and statements so far, also served at GET /_tally. */
+  tally(): TallyCounts;
   /** Closes the HTTP server and every stream's connection, rolling back open transactions. */
   close(): Promise<void>;
 }
@@ -33,8 +40,9 @@ export interface LibsqlServer {
 export async function startLibsqlServer(options: LibsqlServerOptions): Promise<LibsqlServer> {
   const host = options.host ?? '127.0.0.1';
   prepareDatabaseFile(options.file);
-  const streams = new StreamRegistry(options.file);
-  const server = http.createServer((req, res) => void serveHttp(streams, req, res));
+  const served = { streams: new StreamRegistry(options.file), tally: new Tally(), delayMs: options.delayMs ?? 0 };
+  const { streams } = served;
+  const server = http.createServer((req, res) => void serveHttp(served, req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -46,6 +54,7 @@ export async function startLibsqlServer(options: LibsqlServerOptions): Promise<L
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    tally: () => served.tally.counts(),
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
         streams.closeAll();
@@ -57,15 +66,17 @@ export async function startLibsqlServer(options: LibsqlServerOptions): Promise<L
   };
 }
 
-// `npx tsx dev/libsql-server/index.ts <file> [port]`
+// `npx tsx dev/libsql-server/index.ts <file> [port] [delay ms]`: prints its URL once it listens.
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const [file, port] = process.argv.slice(2);
+  const [file, port, delayMs] = process.argv.slice(2);
   if (file === undefined) {
-    console.error('usage: tsx dev/libsql-server/index.ts <database file> [port]');
+    console.error('usage: tsx dev/libsql-server/index.ts <database file> [port] [delay ms]');
     process.exit(2);
   }
-  const server = await startLibsqlServer({ file, port: Number(port ?? 0) });
+  const server = await startLibsqlServer({ file, port: Number(port ?? 0), delayMs: Number(delayMs ?? 0) });
   console.log(server.url);
-  process.once('SIGINT', () => void server.close().then(() => process.exit(0)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void server.close().then(() => process.exit(0)));
+  }
 }

@@ -1,0 +1,55 @@
+/**
+ * The round-trip budget (docs/architecture.md, "Round trips"), counted at the libSQL server: every
+ * update of a public service costs at most three, the webhook's included, also when it arrives
+ * while its chat is held (no failed acquire, no re-acquire).
+ */
+import { describe, expect, it } from 'vitest';
+import { fa } from '../../src/i18n/fa.ts';
+import { faServices } from '../../src/i18n/fa-services.ts';
+import { faValidation } from '../../src/i18n/fa-validation.ts';
+import { fixtures, newChatId as newBotApiChatId, postUpdate, waitForMessages as waitForBale } from './bot-api.ts';
+import { roundTrips, waitForRelease, watchRoundTrips } from './database.ts';
+import { newChatId, sendText, waitForMessages } from './gap.ts';
+
+/** The most round trips an update of a public service may cost, everything it causes included. */
+const BUDGET = 3;
+
+describe('round trips per update', () => {
+  it('costs three for each step of the 4-step postcode conversation on Bale, the bus call included', async () => {
+    const chatId = newBotApiChatId();
+    await watchRoundTrips(chatId);
+    const steps = ['/start', faServices.postcode.title, '0123456789', '۱۱۹۳۶۵۳۴۷۱'];
+    const perStep: number[] = [];
+    for (const [i, text] of steps.entries()) {
+      const before = await roundTrips(chatId);
+      // Waits for the work the webhook started: the step's every round trip is in when it returns.
+      expect((await postUpdate('bale', fixtures.text(chatId, text))).status).toBe(200);
+      await waitForBale('bale', chatId, i + 1);
+      await waitForRelease('bale', chatId);
+      perStep.push((await roundTrips(chatId)) - before);
+    }
+    const messages = await waitForBale('bale', chatId, 4);
+    expect(messages[2]?.text).toBe(`${faValidation.postcodeInvalid}\n\n${faServices.postcode.prompt}`);
+    expect(messages[3]?.text).toContain('۱۱۹۳۶۵۳۴۷۱');
+    expect(perStep).toEqual([BUDGET, BUDGET, BUDGET, BUDGET]);
+  });
+
+  it('costs no extra round trip for a message that arrives while its chat is held', async () => {
+    const chatId = newChatId();
+    await watchRoundTrips(chatId);
+    for (const [i, text] of ['سلام', faServices.postcode.title].entries()) {
+      await sendText(chatId, text);
+      await waitForMessages(chatId, i + 1);
+      await waitForRelease('gap', chatId);
+    }
+    const before = await roundTrips(chatId);
+    // The slow postcode keeps the bus busy for seconds: the chat is held from its webhook's batch on.
+    expect((await sendText(chatId, '7777777777')).status).toBe(200);
+    expect((await sendText(chatId, 'منو')).status).toBe(200);
+    const [, , answer, menu] = await waitForMessages(chatId, 4);
+    await waitForRelease('gap', chatId);
+    expect(answer?.data).toContain('۷۷۷۷۷۷۷۷۷۷');
+    expect(menu?.data).toBe(fa.menuPrompt);
+    expect((await roundTrips(chatId)) - before).toBe(2 * BUDGET);
+  });
+});
