@@ -1,129 +1,159 @@
 /**
- * The bench's figures and how they are printed: nearest-rank percentiles, one row per target, in
- * plain aligned tables, so that the output can be pasted into a note as it is.
+ * The bench's figures and how they are printed: nearest-rank percentiles, one row per target and
+ * the ratios to the bare worker and to the grammY peer, in plain aligned tables that paste into a
+ * note as they are; and the goals, each with its verdict.
  */
-import type { GapBotMessage } from '../dev/gap-sandbox.ts';
-import type { LoadResult } from './load-generator.ts';
-import { pairReplies } from './replies.ts';
+import type { ConversationTimings, WebhookTimings } from './load/jobs.ts';
 
-interface Figures {
-  /** Answered requests (any status) per second of the run's wall time. */
-  perSecond: number;
-  p50: number;
-  p99: number;
-  max: number;
-  /** Requests that got no 200. */
-  errors: number;
+export type TargetName = 'bare' | 'peer' | 'pishkhan';
+export const TARGET_NAMES: Record<TargetName, string> = {
+  bare: 'bare (one INSERT, 200)',
+  peer: 'grammY peer',
+  pishkhan: 'Pishkhan (Bale webhook)',
+};
+
+/** What the libSQL server counted during a mode. */
+export interface Database {
+  roundTrips: number;
+  elapsedMs: number;
 }
 
+export type ModeResult<T> = Partial<Record<TargetName, T & { database: Database; updates: number }>>;
+
 /** Nearest rank: the smallest value with at least p % of the values at or below it. */
-function percentile(sorted: readonly number[], p: number): number {
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-function figures(values: readonly number[], elapsedMs: number, errors = 0): Figures {
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    perSecond: (values.length / elapsedMs) * 1000,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
-    max: sorted.at(-1) ?? Number.NaN,
-    errors,
-  };
-}
-
-function answerFigures(load: LoadResult): Figures {
-  return figures(load.answerMs, load.elapsedMs, load.status.length - answered(load));
-}
-
-export const answered = (run: LoadResult) => run.status.filter((status) => status === 200).length;
-
-/** Each kind of failure with its count, e.g. `500 {"error":"internal error"} x2`; null when there was none. */
-function failures(run: LoadResult): string | null {
-  const counts = new Map<string, number>();
-  for (const failure of run.failure) if (failure) counts.set(failure, (counts.get(failure) ?? 0) + 1);
-  return counts.size === 0 ? null : [...counts].map(([failure, n]) => `${failure} x${n}`).join('; ');
-}
-
-/** Prints the two tables. @returns the problems seen (requests without a 200, replies missing or doubled). */
-export function printReport(
-  baselineRun: LoadResult,
-  pishkhanRun: LoadResult,
-  replies: readonly GapBotMessage[],
-): string[] {
-  const problems: string[] = [];
-  const base = answerFigures(baselineRun);
-  const ours = answerFigures(pishkhanRun);
-  for (const [name, run] of [
-    ['baseline requests', baselineRun],
-    ['Pishkhan webhooks', pishkhanRun],
-  ] as const) {
-    const failed = failures(run);
-    if (failed) problems.push(`${run.status.length - answered(run)} ${name} got no 200 (${failed})`);
-  }
-  console.log('\nWebhook answer time: the HTTP response only (Pishkhan processes the update after it, via waitUntil)');
-  const row = (name: string, f: Figures) => [
-    name,
-    f.perSecond.toFixed(0),
-    ms(f.p50),
-    ms(f.p99),
-    ms(f.max),
-    String(f.errors),
-  ];
-  const versus = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
-  console.log(
-    table([
-      ['', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-200'],
-      row('baseline: Hono route, one INSERT', base),
-      row('Pishkhan: Gap webhook', ours),
-      [
-        'Pishkhan / baseline',
-        versus(ours.perSecond, base.perSecond),
-        versus(ours.p50, base.p50),
-        versus(ours.p99, base.p99),
-      ],
-    ]),
-  );
-
-  const pairing = pairReplies(pishkhanRun, replies);
-  if (pairing.waiting > 0)
-    problems.push(`${pairing.waiting} requests' replies were not all recorded (processing stalled or too slow)`);
-  if (pairing.extra > 0)
-    problems.push(`${pairing.extra} replies more than one per request: sent twice, or pairing by order is off`);
-  const paired = pairing.endToEndMs.length;
-  console.log(
-    `\nEnd to end: webhook sent -> its reply recorded by the Gap sandbox (same ms clock), ${paired} of ${pishkhanRun.status.length} requests`,
-  );
-  if (pairing.leftOut > 0)
-    console.log(`  left out: the ${pairing.leftOut} requests of chats where a webhook got no 200`);
-  if (paired === 0) return problems;
-  const firstSent = Math.min(...pishkhanRun.sentAt);
-  const lastAnswered = Math.max(...pishkhanRun.sentAt.map((sent, i) => sent + (pishkhanRun.answerMs[i] ?? 0)));
-  const lastRecorded = Math.max(...replies.map((reply) => Date.parse(reply.time)));
-  const e2e = figures(pairing.endToEndMs, lastRecorded - firstSent);
-  const whole = (value: number) => value.toFixed(0);
-  console.log(
-    table([
-      ['', 'replies/s', 'p50 ms', 'p99 ms', 'max ms'],
-      ['Pishkhan', e2e.perSecond.toFixed(0), whole(e2e.p50), whole(e2e.p99), whole(e2e.max)],
-    ]),
-  );
-  const drained = (lastRecorded - lastAnswered) / 1000;
-  console.log(
-    `  the last reply was recorded ${Math.abs(drained).toFixed(1)} s ${drained < 0 ? 'before' : 'after'} the last webhook answer`,
-  );
-  return problems;
-}
+const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}x` : '–');
 
 /** Right-aligns every column but the first; the first row is the heading. */
-function table(rows: readonly (readonly string[])[]): string {
+export function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, col) => Math.max(...rows.map((row) => row[col]?.length ?? 0))) ?? [];
   return rows
-    .map((row) =>
-      row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col] ?? 0) : cell.padStart(widths[col] ?? 0))).join('   '),
-    )
-    .map((line) => `  ${line.trimEnd()}`)
+    .map((row) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col] ?? 0) : cell.padStart(widths[col] ?? 0))))
+    .map((cells) => `  ${cells.join('   ').trimEnd()}`)
     .join('\n');
 }
 
-const ms = (value: number) => value.toFixed(1);
+/** The rows of a mode: one per target measured, then the ratios of Pishkhan to the others. */
+function rows<T>(
+  result: ModeResult<T>,
+  columns: readonly {
+    title: string;
+    value: (row: T & { database: Database; updates: number }) => number;
+    digits?: number;
+    ratio?: boolean;
+  }[],
+): string[][] {
+  const body: string[][] = [['', ...columns.map((column) => column.title)]];
+  for (const name of Object.keys(TARGET_NAMES) as TargetName[]) {
+    const row = result[name];
+    if (row) body.push([TARGET_NAMES[name], ...columns.map((column) => fixed(column.value(row), column.digits))]);
+  }
+  const ours = result.pishkhan;
+  for (const other of ['bare', 'peer'] as const) {
+    const theirs = result[other];
+    if (!ours || !theirs) continue;
+    body.push([
+      `Pishkhan / ${other}`,
+      ...columns.map((column) => (column.ratio === false ? '' : ratio(column.value(ours), column.value(theirs)))),
+    ]);
+  }
+  return body;
+}
+
+const roundTripsPerUpdate = (row: { database: Database; updates: number }) => row.database.roundTrips / row.updates;
+const databasePerSecond = (row: { database: Database }) => (row.database.roundTrips / row.database.elapsedMs) * 1000;
+const delivery = [
+  { title: 'round trips/update', value: roundTripsPerUpdate, digits: 2 },
+  { title: 'db requests/s', value: databasePerSecond, digits: 0 },
+  {
+    title: 'lost',
+    value: (row: { expected: number; received: number }) => row.expected - row.received,
+    digits: 0,
+    ratio: false,
+  },
+  { title: 'doubled', value: (row: { extra: number }) => row.extra, digits: 0, ratio: false },
+] as const;
+
+const nonOk = (row: WebhookTimings) => row.status.filter((status) => status !== 200).length;
+
+export function closedTable(result: ModeResult<WebhookTimings>): string {
+  return table(
+    rows(result, [
+      { title: 'updates/s', value: (row) => (row.answerMs.length / row.elapsedMs) * 1000, digits: 0 },
+      { title: 'p50 ms', value: (row) => percentile(row.answerMs, 50) },
+      { title: 'p99 ms', value: (row) => percentile(row.answerMs, 99) },
+      { title: 'non-200', value: nonOk, digits: 0, ratio: false },
+      ...delivery,
+    ]),
+  );
+}
+
+export function openTable(result: ModeResult<WebhookTimings>): string {
+  return table(
+    rows(result, [
+      { title: 'p50 ms', value: (row) => percentile(row.answerMs, 50) },
+      { title: 'p90 ms', value: (row) => percentile(row.answerMs, 90) },
+      { title: 'p99 ms', value: (row) => percentile(row.answerMs, 99) },
+      { title: 'max ms', value: (row) => percentile(row.answerMs, 100) },
+      { title: 'non-200', value: nonOk, digits: 0, ratio: false },
+      ...delivery,
+    ]),
+  );
+}
+
+export function conversationsTable(result: ModeResult<ConversationTimings>): string {
+  return table(
+    rows(result, [
+      { title: 'conversations/s', value: (row) => (row.conversations / row.elapsedMs) * 1000 },
+      { title: 'step p50 ms', value: (row) => percentile(row.stepMs, 50) },
+      { title: 'step p90 ms', value: (row) => percentile(row.stepMs, 90) },
+      { title: 'step p99 ms', value: (row) => percentile(row.stepMs, 99) },
+      { title: 'stalled', value: (row) => row.stalled, digits: 0, ratio: false },
+      ...delivery,
+    ]),
+  );
+}
+
+export interface Goal {
+  what: string;
+  /** The measured figure, as printed. */
+  measured: string;
+  met: boolean;
+}
+
+/** The issue's goals, judged on this run's figures; a goal whose targets were not all measured is left out. */
+export function goals(
+  open: ModeResult<WebhookTimings>,
+  conversations: ModeResult<ConversationTimings>,
+  slowDatabase: ModeResult<ConversationTimings>,
+): Goal[] {
+  const judged: Goal[] = [];
+  const ours = conversations.pishkhan;
+  if (ours) {
+    const perUpdate = roundTripsPerUpdate(ours);
+    judged.push({
+      what: 'round trips per update ≤ 3 (conversations)',
+      measured: fixed(perUpdate, 2),
+      met: perUpdate <= 3,
+    });
+  }
+  if (open.pishkhan && open.bare) {
+    const r = percentile(open.pishkhan.answerMs, 99) / percentile(open.bare.answerMs, 99);
+    judged.push({ what: 'webhook p99 at a fixed rate ≤ 1.5x bare', measured: ratio(r, 1), met: r <= 1.5 });
+  }
+  if (conversations.pishkhan && conversations.peer) {
+    const rate = (row: ConversationTimings) => row.conversations / row.elapsedMs;
+    const r = rate(conversations.pishkhan) / rate(conversations.peer);
+    judged.push({ what: 'conversations/s ≥ 1.2x the grammY peer', measured: ratio(r, 1), met: r >= 1.2 });
+  }
+  if (slowDatabase.pishkhan && slowDatabase.peer) {
+    const r = percentile(slowDatabase.pishkhan.stepMs, 50) / percentile(slowDatabase.peer.stepMs, 50);
+    judged.push({ what: 'step p50 with a slow database ≤ 0.8x the grammY peer', measured: ratio(r, 1), met: r <= 0.8 });
+  }
+  return judged;
+}

@@ -30,6 +30,8 @@ export interface BotApiSandboxOptions {
   /** The longest text sendMessage accepts, default 4096 (Telegram's). */
   textLimit?: number;
   deliveryTimeoutMs?: number; // how long /_sandbox/deliver waits for the bot, default 15000
+  /** Told of every message the bot sends, as it is recorded (a benchmark's citizens wait on it). */
+  onBotMessage?: (message: BotApiBotMessage) => void;
 }
 
 export type ReplyMarkup = v.InferOutput<typeof ReplyMarkupSchema>;
@@ -225,6 +227,7 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
       text,
       ...(markup && { reply_markup: markup.output }),
     });
+    options.onBotMessage?.(message);
     // A timeout fault: the message is accepted and recorded, but the answer comes late (an ambiguous send).
     if (injected && 'timeoutMs' in injected) await sleep(injected.timeoutMs);
     return answer({ message_id: message.id, chat: { id: BigInt(chat_id), type: 'private' }, date: seconds(), text });

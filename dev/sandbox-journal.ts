@@ -25,7 +25,8 @@ export class Journal<E extends JournalEntry> {
   record<T extends E>(entry: Omit<T, 'id' | 'time'>): T {
     const full = { ...entry, id: ++this.lastId, time: new Date().toISOString() } as T;
     this.entries.push(full);
-    if (this.entries.length > MAX_ENTRIES) this.entries = this.entries.slice(-MAX_ENTRIES);
+    // Trimmed a tenth at a time, so a long load run does not copy the journal on every entry.
+    if (this.entries.length > MAX_ENTRIES * 1.1) this.entries = this.entries.slice(-MAX_ENTRIES);
     return full;
   }
 

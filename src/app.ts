@@ -46,8 +46,8 @@ export function createApp(runtime: Runtime): Hono<Env> {
       // secret-token header all look the same from outside.
       if (
         !channel?.webhookSecret ||
-        !(await timingSafeEqual(c.req.param('secret'), channel.webhookSecret)) ||
-        (channel.verify && !(await channel.verify(c.req.raw.headers)))
+        !timingSafeEqual(c.req.param('secret'), channel.webhookSecret) ||
+        (channel.verify && !channel.verify(c.req.raw.headers))
       ) {
         return c.json({ error: 'not found' }, 404);
       }

@@ -44,8 +44,12 @@ const READONLY_VERBS = new Set([
   'RELEASE',
 ]);
 
+/** Prepared statements a connection keeps, by SQL text: the clients send the same few over and over. */
+const MAX_PREPARED = 256;
+
 export class Connection {
   readonly #db: Database.Database;
+  readonly #prepared = new Map<string, Database.Statement>();
   #changesStmt: Database.Statement | undefined;
 
   constructor(file: string) {
@@ -107,11 +111,16 @@ export class Connection {
   }
 
   #prepare(sql: string): Database.Statement {
+    let prepared = this.#prepared.get(sql);
+    if (prepared) return prepared;
     try {
-      return this.#db.prepare(sql);
+      prepared = this.#db.prepare(sql);
     } catch (err) {
       throw sqliteError(err, true);
     }
+    if (this.#prepared.size >= MAX_PREPARED) this.#prepared.clear();
+    this.#prepared.set(sql, prepared);
+    return prepared;
   }
 
   #lastChange(): [bigint, bigint] {

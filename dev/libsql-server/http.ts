@@ -34,14 +34,8 @@ export async function serveHttp(served: Served, req: http.IncomingMessage, res: 
       const response = served.streams.pipeline(body, version);
       if (served.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, served.delayMs));
       sendJson(res, 200, response);
-    } else if (req.method === 'GET' && pathname === '/_tally') {
-      sendJson(res, 200, served.tally.counts());
-    } else if (req.method === 'POST' && pathname === '/_tally/watch') {
-      const { value } = (parseJson(await readBody(req)) ?? {}) as { value?: unknown };
-      if (typeof value !== 'string' || value === '')
-        throw new HttpError(400, 'watch a non-empty string value', 'BAD_WATCH');
-      served.tally.watch(value);
-      sendJson(res, 200, served.tally.counts());
+    } else if (pathname.startsWith('/_control/')) {
+      await control(served, req, res, pathname);
     } else {
       // Includes /v3-protobuf: the client then falls back to JSON over /v2.
       sendText(res, 404, 'Not found');
@@ -53,6 +47,30 @@ export async function serveHttp(served: Served, req: http.IncomingMessage, res: 
     if (res.headersSent) res.destroy();
     else sendJson(res, status, { message, code });
   }
+}
+
+/**
+ * The server's own controls: GET /_control/tally (round trips and statements so far, per watched
+ * value too), POST /_control/watch {"value"} (count the round trips that pass it as an argument),
+ * POST /_control/delay {"ms"} (hold every answer back that long from now on).
+ */
+async function control(served: Served, req: http.IncomingMessage, res: http.ServerResponse, pathname: string) {
+  if (req.method === 'GET' && pathname === '/_control/tally') return sendJson(res, 200, served.tally.counts());
+  if (req.method !== 'POST') throw new HttpError(404, 'Not found', 'NOT_FOUND');
+  const body = (parseJson(await readBody(req)) ?? {}) as { value?: unknown; ms?: unknown };
+  if (pathname === '/_control/watch' && typeof body.value === 'string' && body.value !== '') {
+    served.tally.watch(body.value);
+    return sendJson(res, 200, served.tally.counts());
+  }
+  if (pathname === '/_control/delay' && Number.isInteger(body.ms) && (body.ms as number) >= 0) {
+    served.delayMs = body.ms as number;
+    return sendJson(res, 200, { delayMs: served.delayMs });
+  }
+  throw new HttpError(
+    400,
+    'expected {"value": "<text>"} at /_control/watch, {"ms": <ms>} at /_control/delay',
+    'BAD_CONTROL',
+  );
 }
 
 async function readBody(req: http.IncomingMessage): Promise<string> {

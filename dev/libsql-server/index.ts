@@ -31,7 +31,7 @@ export interface LibsqlServerOptions {
 
 export interface LibsqlServer {
   url: string;
-  /** Round trips (pipeline requests) and statements so far, also served at GET /_tally. */
+  /** Round trips (pipeline requests) and statements so far, also served at GET /_control/tally. */
   tally(): TallyCounts;
   /** Closes the HTTP server and every stream's connection, rolling back open transactions. */
   close(): Promise<void>;

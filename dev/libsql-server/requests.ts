@@ -64,8 +64,22 @@ function respond(stream: Stream, request: StreamRequest): StreamResponse {
   }
 }
 
+/** Parsed SQL texts, by text: parsing is pure, and clients send the same few texts over and over. */
+const parsed = new Map<string, ParsedStatement[]>();
+const MAX_PARSED = 1_000;
+
+function split(sql: string): ParsedStatement[] {
+  let statements = parsed.get(sql);
+  if (!statements) {
+    statements = splitStatements(sql);
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(sql, statements);
+  }
+  return statements;
+}
+
 function singleStatement(sql: string): ParsedStatement {
-  const [statement, ...rest] = splitStatements(sql);
+  const [statement, ...rest] = split(sql);
   if (statement === undefined)
     throw new StatementError('SQL_NO_STATEMENT', 'SQL string does not contain any statement');
   if (rest.length > 0) throw new StatementError('SQL_MANY_STATEMENTS', 'SQL string contains more than one statement');

@@ -10,6 +10,8 @@ import { decodePipeline, type PipelineResponse, type SqlSource, type Version } f
 import { handleRequest } from './requests.ts';
 
 const STREAM_EXPIRY_MS = 10_000;
+/** Idle connections kept for reuse. */
+const MAX_IDLE = 16;
 /** How long an expired stream's baton keeps answering "expired" rather than "invalid". */
 const EXPIRED_MEMORY_MS = 300_000;
 
@@ -21,7 +23,11 @@ export class Stream {
   expired = false;
   timer: NodeJS.Timeout | undefined;
 
-  constructor(public conn: Connection | null) {}
+  constructor(
+    public conn: Connection | null,
+    /** Takes the connection back when the stream closes (the registry pools it). */
+    private readonly giveBack: (conn: Connection) => void,
+  ) {}
 
   connection(): Connection {
     if (this.conn === null) throw new HttpError(400, 'The stream has already been closed', 'STREAM_CLOSED');
@@ -31,7 +37,7 @@ export class Stream {
   close(): void {
     const conn = this.conn;
     this.conn = null;
-    conn?.close();
+    if (conn) this.giveBack(conn);
   }
 
   resolveSql(source: SqlSource): string {
@@ -46,6 +52,8 @@ export class StreamRegistry {
   readonly #file: string;
   /** Streams between requests, by id: open ones waiting for their baton, and recently expired ones. */
   readonly #streams = new Map<string, Stream>();
+  /** Connections of closed streams, kept for the next ones: opening one per request would cost more than the request. */
+  readonly #idle: Connection[] = [];
   #closed = false;
 
   constructor(file: string) {
@@ -75,10 +83,11 @@ export class StreamRegistry {
       stream.close();
     }
     this.#streams.clear();
+    for (const conn of this.#idle.splice(0)) conn.close();
   }
 
   #acquire(baton: string | null): Stream {
-    if (baton === null) return new Stream(new Connection(this.#file));
+    if (baton === null) return new Stream(this.#idle.pop() ?? new Connection(this.#file), (conn) => this.#pool(conn));
     const [id = '', nonce] = baton.split('.');
     const stream = this.#streams.get(id);
     if (stream === undefined)
@@ -98,6 +107,12 @@ export class StreamRegistry {
     this.#streams.set(stream.id, stream);
     stream.timer = setTimeout(() => this.#expire(stream), STREAM_EXPIRY_MS).unref();
     return `${stream.id}.${stream.nonce}`;
+  }
+
+  /** A connection left in a transaction, or one too many, is closed (rolling back) rather than kept. */
+  #pool(conn: Connection): void {
+    if (!this.#closed && conn.isAutocommit && this.#idle.length < MAX_IDLE) this.#idle.push(conn);
+    else conn.close();
   }
 
   #expire(stream: Stream): void {

@@ -2,7 +2,7 @@
  * What the server counts, for tests and benchmarks: every pipeline request (one round trip of a
  * client) and its statements, and, for each value being watched, the pipelines that pass it as a
  * statement argument (a chat id: the round trips one conversation cost, however many others run).
- * Served at GET /_tally and POST /_tally/watch on the server's own port.
+ * Served at GET /_control/tally and POST /_control/watch on the server's own port (http.ts).
  */
 
 export interface TallyCounts {

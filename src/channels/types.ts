@@ -53,7 +53,7 @@ export interface Channel {
    * Checks a webhook's headers once its path secret matched (a secret-token header, when one is
    * configured); false is answered like a wrong secret. Absent when there is nothing to check.
    */
-  verify?(headers: Headers): Promise<boolean>;
+  verify?(headers: Headers): boolean;
   /**
    * Tells the messenger that an inline button press was received, so the citizen's button stops
    * spinning. Best effort: rejects when the messenger refused, and the caller carries on.

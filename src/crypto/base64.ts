@@ -1,14 +1,21 @@
 /** Base64 and base64url for bytes, with the platform's btoa/atob (Workers, Deno and Node have them). */
 
+/** Bytes per String.fromCharCode call: well under every engine's limit on arguments. */
+const CHUNK = 0x2000;
+
 export function toBase64(bytes: Uint8Array): string {
   let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
+  for (let i = 0; i < bytes.length; i += CHUNK) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
+  }
   return btoa(binary);
 }
 
 export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
 
 export function toBase64Url(bytes: Uint8Array): string {

@@ -1,15 +1,13 @@
 /** Comparing secrets without leaking, through timing, how much of a guess was right. */
 
-const encoder = new TextEncoder();
-
-/** Equal digests of equal length are compared in full, whatever the inputs' lengths. */
-export async function timingSafeEqual(given: string, expected: string): Promise<boolean> {
-  const [a, b] = await Promise.all([digest(given), digest(expected)]);
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= (a[i] ?? 0) ^ (b[i] ?? 0);
+/**
+ * Every code unit up to the longer string's length is compared, whatever differs first: the time
+ * taken tells at most the length of the longer one (a secret's length is no secret worth the
+ * name), never how much of it a guess got right. No hashing: this runs on every webhook.
+ */
+export function timingSafeEqual(given: string, expected: string): boolean {
+  const length = Math.max(given.length, expected.length);
+  let difference = given.length ^ expected.length;
+  for (let i = 0; i < length; i++) difference |= (given.charCodeAt(i) | 0) ^ (expected.charCodeAt(i) | 0);
   return difference === 0 && expected.length > 0;
-}
-
-async function digest(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
 }

@@ -12,6 +12,7 @@ import { fa } from '../i18n/fa.ts';
 import { log } from '../log.ts';
 import type { ChatKey } from '../store/db.ts';
 import { type DueRow, deadLetterReply, dueReplies, type OutboxMark, type QueuedReply } from '../store/outbox.ts';
+import type { Reply } from '../types.ts';
 
 export const MAX_SEND_ATTEMPTS = 8;
 const SEND_BACKOFF = { baseMs: 1_000, capMs: 5 * 60_000 };
@@ -19,15 +20,22 @@ const SEND_BACKOFF = { baseMs: 1_000, capMs: 5 * 60_000 };
 const WAIT_IN_PLACE_MS = 5_000;
 
 /**
- * Sends `due` (the chat's due replies, as a batch read them), pushing a mark per send onto `marks`.
- * A reply set aside queues an apology: the queue is read again to send it too.
+ * Sends `due` (the chat's due replies, as a batch read them; those in `known` are in hand and not
+ * opened again), pushing a mark per send onto `marks`. A reply set aside queues an apology: the
+ * queue is read again to send it too.
  */
-export async function deliverReplies(deps: Deps, chat: ChatKey, due: DueRow[], marks: OutboxMark[]): Promise<void> {
+export async function deliverReplies(
+  deps: Deps,
+  chat: ChatKey,
+  due: DueRow[],
+  marks: OutboxMark[],
+  known?: ReadonlyMap<number, Reply>,
+): Promise<void> {
   const channel = deps.channels.get(chat.channel);
   if (!channel) return; // switched off: the replies wait in the outbox
   for (let rows: DueRow[] | undefined = due, setAside = true; setAside; rows = undefined) {
     setAside = false;
-    for (const queued of await dueReplies(deps.store, chat, deps.now(), rows)) {
+    for (const queued of await dueReplies(deps.store, chat, deps.now(), rows, known)) {
       const outcome = await deliverOne(deps, channel, chat, queued, marks);
       if (outcome === 'waiting') return;
       setAside ||= outcome === 'set-aside';

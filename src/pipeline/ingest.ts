@@ -64,12 +64,13 @@ export async function ingest(
   const claim = { key: event.dedupeKey, expiresAt: event.receivedAt + (dedupe.windowMs ?? UNIQUE_ID_CLAIM_MS) };
   const lease = { owner: crypto.randomUUID(), ttlMs: deps.leaseMs ?? LEASE_TTL_MS };
   const { id, held } = await claimEvent(deps.store, event, claim, deps.now(), lease);
-  if (held) {
+  if (held && id !== null) {
     const chat = { channel: event.channel, chatId: event.chatId };
-    const processing = processChat(deps, chat, { taken: { held, lease }, deadline: options.deadline });
+    const taken = { held, lease, event: { id, event } };
+    const processing = processChat(deps, chat, { taken, deadline: options.deadline });
     options.background(processing.catch((error) => logError('process-failed', error, fields)));
   }
-  const outcome = id === null ? 'duplicate' : 'accepted';
-  log(options.logAs, { ...fields, kind: event.kind, outcome, ms: deps.now() - started });
-  return { outcome, kind: event.kind };
+  // An accepted update is logged once, with its processing ('event'); a redelivery here.
+  if (id === null) log(options.logAs, { ...fields, kind: event.kind, outcome: 'duplicate', ms: deps.now() - started });
+  return { outcome: id === null ? 'duplicate' : 'accepted', kind: event.kind };
 }

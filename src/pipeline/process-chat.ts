@@ -22,7 +22,7 @@ import type { ChatKey } from '../store/db.ts';
 import { eraseChat, sealIdentity } from '../store/identities.ts';
 import { deadLetterEvent, openEvent } from '../store/inbox.ts';
 import { dueRepliesQuery, type OutboxMark } from '../store/outbox.ts';
-import type { Reply } from '../types.ts';
+import type { InboundEvent, Reply } from '../types.ts';
 import { deliverReplies } from './deliver.ts';
 import { type EventRun, runEvent } from './run-event.ts';
 import { openState, type Session } from './session.ts';
@@ -30,8 +30,11 @@ import { openState, type Session } from './session.ts';
 export const MAX_EVENT_ATTEMPTS = 5;
 
 export interface ProcessOptions {
-  /** The chat as the webhook's batch took it, with that lease; absent, the processor takes the lease (the sweep). */
-  taken?: { held: HeldChat; lease: Lease };
+  /**
+   * The chat as the webhook's batch took it, with that lease and the event it stored (in hand, so
+   * not opened again); absent, the processor takes the lease (the sweep).
+   */
+  taken?: { held: HeldChat; lease: Lease; event: { id: number; event: InboundEvent } };
   /**
    * Epoch ms by which processing must end (Workers stop `waitUntil` work 30 s after the answer):
    * an event that does not fit is left pending, for the scheduled sweep.
@@ -49,6 +52,7 @@ export async function processChat(deps: Deps, chat: ChatKey, options: ProcessOpt
     chat,
     lease,
     deadline: options.deadline,
+    received: options.taken?.event ?? null,
     state: null,
     version: held.version,
     account: null,
@@ -83,34 +87,42 @@ async function drain(session: Session, pending: HeldChat['pending']): Promise<'d
       await deliverReplies(deps, chat, await dueRepliesQuery(deps.store.db, chat, deps.now()), session.marks);
       continue;
     }
-    const event = await openEvent(deps.store, chat, item);
+    const event = item.id === session.received?.id ? session.received.event : await openEvent(deps.store, chat, item);
     const run = await runEvent(session, event, item.id);
     if (run === 'out-of-time') return 'out-of-time';
     if (run.effects.some((effect) => effect.kind === 'erase')) {
       await erase(session, item.id, run.replies);
       continue;
     }
-    const due = await commit(session, item.id, run);
+    const committed = await commit(session, item.id, run);
+    const call = run.calls.at(-1);
+    // The event's one line: what came, what the bus said (its last call), and how long it all took.
     log('event', {
       channel: chat.channel,
       kind: event.kind,
-      outcome: due ? 'replied' : 'lease-lost',
+      outcome: committed ? 'replied' : 'lease-lost',
       replies: run.replies.length,
+      ...(call && { service: call.service, upstream: call.outcome, upstreamMs: call.ms, calls: run.calls.length }),
       ms: deps.now() - event.receivedAt,
     });
-    if (!due) return 'lost'; // a newer holder carries on from the stored state
-    await deliverReplies(deps, chat, due, session.marks);
+    if (!committed) return 'lost'; // a newer holder carries on from the stored state
+    // The step's own replies are in hand: only older ones are opened again.
+    const known = new Map(committed.queued.map((id, i) => [id, run.replies[i] as Reply]));
+    await deliverReplies(deps, chat, committed.due, session.marks, known);
   }
   return 'done';
 }
 
-/** Saves one event's step; the session moves on to its state. @returns the due replies, or null when the lease was lost */
+/**
+ * Saves one event's step; the session moves on to its state.
+ * @returns the due replies and the ids of the step's own, or null when the lease was lost
+ */
 async function commit(session: Session, eventId: number, run: Exclude<EventRun, 'out-of-time'>) {
   const { deps, chat, lease } = session;
   const bound = run.effects.find((effect) => effect.kind === 'bind')?.identity;
   const attempt = run.effects.some((effect) => effect.kind === 'attempt');
   const marks = session.marks.splice(0);
-  const due = await commitStep(deps.store, {
+  const committed = await commitStep(deps.store, {
     chat,
     lease,
     version: session.version,
@@ -125,14 +137,14 @@ async function commit(session: Session, eventId: number, run: Exclude<EventRun, 
     session.marks.unshift(...marks);
     throw error;
   });
-  if (!due) return null;
+  if (!committed) return null;
   session.state = run.state;
   session.version += 1;
   if (session.account && (bound || attempt)) {
     const { identity, bindingAttempts } = session.account;
     session.account = { identity: bound ?? identity, bindingAttempts: bindingAttempts + (attempt ? 1 : 0) };
   }
-  return due;
+  return committed;
 }
 
 /** «حذف اطلاعات من»: the rows go first, then the goodbye is sent directly, so that no row of it stays. */
@@ -158,7 +170,7 @@ async function settle(session: Session, { letGo }: { letGo: boolean }) {
   const { deps, chat, lease } = session;
   const marks: OutboxMark[] = session.marks.splice(0);
   try {
-    return await settleChat(deps.store, chat, lease, { marks, now: deps.now(), letGo });
+    return await settleChat(deps.store, chat, lease, { marks, now: deps.now(), letGo, empty: session.state === null });
   } catch (error) {
     session.marks.unshift(...marks);
     throw error;

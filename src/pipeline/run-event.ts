@@ -19,9 +19,20 @@ import { callsDeadline, outOfTime, type Session } from './session.ts';
 
 /** At most two: Shahkar's match lets the chosen service make its own call in the same step. */
 const MAX_CALLS_PER_EVENT = 2;
+/** Most answers come sooner: "typing…" is shown only for a wait the citizen would notice. */
+const TYPING_AFTER_MS = 1_000;
+
+/** One call to the bus, for the event's log line. */
+export interface CallRecord {
+  service: string;
+  outcome: UpstreamOutcome['kind'];
+  ms: number;
+}
 
 /** What an event came to: the new state, the replies and the effects for the commit; or no time to finish it. */
-export type EventRun = { state: ConversationState; replies: Reply[]; effects: Effect[] } | 'out-of-time';
+export type EventRun =
+  | { state: ConversationState; replies: Reply[]; effects: Effect[]; calls: CallRecord[] }
+  | 'out-of-time';
 
 export async function runEvent(session: Session, event: InboundEvent, eventId: number): Promise<EventRun> {
   const { deps } = session;
@@ -36,33 +47,39 @@ export async function runEvent(session: Session, event: InboundEvent, eventId: n
     }
     const replies = [...result.replies];
     const effects = result.effect ? [result.effect] : [];
+    const calls: CallRecord[] = [];
     for (let n = 0; result.call && n < MAX_CALLS_PER_EVENT; n++) {
-      const typing = courtesy(deps, event, (c) => c.showTyping?.(event.chatId));
+      const { call } = result;
+      const started = deps.now();
       // Derived from the event, so reprocessing the same event reuses the key and the bus answers once.
       const outcome = await keepingLease(session, () =>
-        callUpstream(session, result.call as UpstreamCall, `pishkhan-${eventId}-${n}`),
+        typingWhile(deps, event, callUpstream(session, call, `pishkhan-${eventId}-${n}`)),
       );
-      await typing;
       if (outcome === 'out-of-time') return 'out-of-time';
+      calls.push({ service: call.service, outcome: outcome.kind, ms: deps.now() - started });
       result = settle(result.state, outcome, deps.catalogue, context);
       replies.push(...result.replies);
       if (result.effect) effects.push(result.effect);
     }
-    return { state: result.state, replies, effects };
+    return { state: result.state, replies, effects, calls };
   } finally {
     await acknowledged;
   }
 }
 
-/** The engine's inputs besides the event; a code is drawn for every step, as it costs next to nothing. */
-async function stepContext({ deps, chat, account }: Session, event: InboundEvent): Promise<StepContext> {
+/** Binding is the only stage that sends or reads a one-time code. */
+const NO_CODES: StepContext['codes'] = { fresh: '', freshHash: '', typedHash: null };
+
+/** The engine's inputs besides the event; a code is drawn for every step of a binding. */
+async function stepContext({ deps, chat, account, state }: Session, event: InboundEvent): Promise<StepContext> {
+  const codeToPhone = deps.channels.get(chat.channel)?.codeToPhone === true;
+  if (state?.at !== 'binding') return { account, codeToPhone, codes: NO_CODES };
   const fresh = drawCode();
   const typed = typedCode(event.text);
   const [freshHash, typedHash] = await Promise.all([
     codeHash(deps.hash, chat, fresh),
     typed === null ? null : codeHash(deps.hash, chat, typed),
   ]);
-  const codeToPhone = deps.channels.get(chat.channel)?.codeToPhone === true;
   return { account, codeToPhone, codes: { fresh, freshHash, typedHash } };
 }
 
@@ -76,6 +93,20 @@ async function courtesy(deps: Deps, event: InboundEvent, call: (channel: Channel
     if (channel) await call(channel);
   } catch (error) {
     logError('courtesy-failed', error, { channel: event.channel });
+  }
+}
+
+/** Waits for `work`, showing "typing…" in the chat once it has taken TYPING_AFTER_MS. */
+async function typingWhile<T>(deps: Deps, event: InboundEvent, work: Promise<T>): Promise<T> {
+  let typing: Promise<void> | undefined;
+  const timer = setTimeout(() => {
+    typing = courtesy(deps, event, (c) => c.showTyping?.(event.chatId));
+  }, TYPING_AFTER_MS);
+  try {
+    return await work;
+  } finally {
+    clearTimeout(timer);
+    await typing;
   }
 }
 
@@ -118,16 +149,11 @@ async function callUpstream(
   // Shahkar says whose number is whose: the per-national-code limit keeps it from being probed.
   if (call.service === SHAHKAR.id && subject) {
     if (!(await claimNationalCodeCheck(deps.store, chat, await deps.hash(subject), started))) {
-      log('upstream', { service: call.service, outcome: 'limited', ms: 0 });
       return { kind: 'limited' };
     }
   }
   try {
-    const outcome = await deps.upstream.call({ ...call, subject }, idempotencyKey, {
-      deadline: callsDeadline(session),
-    });
-    log('upstream', { service: call.service, outcome: outcome.kind, ms: deps.now() - started });
-    return outcome;
+    return await deps.upstream.call({ ...call, subject }, idempotencyKey, { deadline: callsDeadline(session) });
   } catch (error) {
     const status = error instanceof UpstreamError ? error.status : null;
     logError('upstream-failed', error, { service: call.service, status, ms: deps.now() - started });

@@ -8,6 +8,7 @@ import type { Deps } from '../deps.ts';
 import type { Lease } from '../store/conversations.ts';
 import { type ChatKey, sealContext } from '../store/db.ts';
 import type { OutboxMark } from '../store/outbox.ts';
+import type { InboundEvent } from '../types.ts';
 
 export interface Session {
   deps: Deps;
@@ -15,6 +16,8 @@ export interface Session {
   lease: Lease;
   /** Epoch ms by which processing must end, when the runtime bounds it. */
   deadline: number | undefined;
+  /** The event the webhook stored and handed over in the clear: it is not opened again. */
+  received: { id: number; event: InboundEvent } | null;
   state: ConversationState | null;
   /** The version `state` was saved at. */
   version: number;

@@ -8,12 +8,13 @@
  * their condition themselves, because a batch runs on after an UPDATE that matched no row.
  */
 import { and, eq, type SQL, sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { ConversationState } from '../conversation/state.ts';
 import type { Reply } from '../types.ts';
 import { batchCarryingAudit } from './audit.ts';
 import { type ChatKey, type Db, type Store, sealContext } from './db.ts';
 import { recordAttempt, type SealedIdentity, storeIdentity } from './identities.ts';
-import { type DueRow, dueRepliesQuery, markStatements, type OutboxMark, queueReply } from './outbox.ts';
+import { type DueRow, dueRepliesQuery, markStatements, type OutboxMark, queueReplies } from './outbox.ts';
 import { conversations } from './schema.ts';
 
 /** Longer than the longest pause between two of the holder's batches; a slow bus call renews it. */
@@ -63,36 +64,41 @@ export function takeLease(db: Db, chat: ChatKey, lease: Lease, now: number, when
       on conflict (channel, chat_id) do update set lease_owner = excluded.lease_owner, lease_until = excluded.lease_until
         where conversations.lease_until < ${now}
       returning state, version`),
-    ...pendingStatements(db, chat, lease.owner),
+    pendingStatement(db, chat, lease.owner),
   ] as const;
 }
 
 /** The results of `takeLease`: the chat, or null when another holder has it. */
-export function heldChat([taken, , pending]: [{ state: string | null; version: number }[], unknown, PendingEvent[]]) {
+export function heldChat([taken, pending]: [
+  { state: string | null; version: number }[],
+  PendingEvent[],
+]): HeldChat | null {
   const row = taken[0];
-  return row ? { sealedState: row.state, version: row.version, pending } : null;
+  return row ? { sealedState: row.state, version: row.version, pending: inOrder(pending) } : null;
 }
 
-/** Counts an attempt on the oldest pending event and reads them all, if `owner` holds the chat. */
-function pendingStatements(db: Db, chat: ChatKey, owner: string) {
-  return [
-    db.run(sql`update inbox set attempts = attempts + 1
-      where id = (select min(id) from inbox where ${pendingOf(chat)}) and ${heldBy(chat, owner)}`),
-    db.all<PendingEvent>(sql`select id, attempts, payload as sealed from inbox
-      where ${pendingOf(chat)} and ${heldBy(chat, owner)} order by id`),
-  ] as const;
+/**
+ * If `owner` holds the chat: counts an attempt on the oldest pending event and returns every
+ * pending one (in no particular order: `inOrder` sorts them).
+ */
+function pendingStatement(db: Db, chat: ChatKey, owner: string) {
+  return db.all<PendingEvent>(sql`update inbox set attempts = attempts + (id = (select min(id) from inbox where ${pendingOf(chat)}))
+    where ${pendingOf(chat)} and ${heldBy(chat, owner)}
+    returning id, attempts, payload as sealed`);
 }
+
+const inOrder = (pending: PendingEvent[]) => pending.sort((a, b) => a.id - b.id);
 
 /**
  * The scheduled sweep's way in: takes the chat's lease and reads it with its due replies.
  * @returns null when another holder has it
  */
 export async function acquireChat(store: Store, chat: ChatKey, lease: Lease, now: number): Promise<HeldChat | null> {
-  const [taken, counted, pending, due] = await batchCarryingAudit(store, [
+  const [taken, pending, due] = await batchCarryingAudit(store, [
     ...takeLease(store.db, chat, lease, now),
     dueRepliesQuery(store.db, chat, now),
   ]);
-  const held = heldChat([taken, counted, pending]);
+  const held = heldChat([taken, pending]);
   return held && { ...held, due };
 }
 
@@ -117,62 +123,63 @@ export interface Step {
  * Saves the new state, queues its replies, marks the event processed and keeps what binding
  * decided (an attempt, an identity), all or nothing; extends the lease, writes the marks and the
  * audit rows whatever happens; and reads the chat's due replies, for the delivery that follows.
- * @returns the due replies, or null when the lease was lost or the version moved (the step was not saved)
+ * @returns the due replies and the ids the step's replies got (in order), or null when the lease
+ * was lost or the version moved (the step was not saved)
  */
-export async function commitStep(store: Store, step: Step): Promise<DueRow[] | null> {
+export async function commitStep(store: Store, step: Step): Promise<{ due: DueRow[]; queued: number[] } | null> {
   const { db, sealer } = store;
   const { chat, lease, version, now } = step;
   const saved = sql`exists (select 1 from conversations where ${isChat(chat)}
     and version = ${version + 1} and lease_owner = ${lease.owner})`;
   const state = await sealer.seal(JSON.stringify(step.state), sealContext('conversations', chat));
-  const replies = await Promise.all(
+  const bodies = await Promise.all(
     step.replies.map((reply) => sealer.seal(JSON.stringify(reply), sealContext('outbox', chat))),
   );
 
-  const [updated, ...rest] = await batchCarryingAudit(store, [
+  const [updated, queued, ...rest] = await batchCarryingAudit(store, [
     db
       .update(conversations)
       .set({ state, version: version + 1, updatedAt: now, leaseUntil: now + lease.ttlMs })
       .where(and(isChat(chat), eq(conversations.version, version), eq(conversations.leaseOwner, lease.owner)))
       .returning({ version: conversations.version }),
-    ...markStatements(db, step.marks),
+    queueReplies(db, chat, { bodies, kind: 'reply', now, when: saved }),
     db.run(sql`update inbox set status = 'done', processed_at = ${now} where id = ${step.eventId} and ${saved}`),
-    ...replies.map((body) => queueReply(db, chat, { body, kind: 'reply', now, when: saved })),
+    ...markStatements(db, step.marks),
     ...(step.attempt ? [recordAttempt(db, chat, now, saved)] : []),
     ...(step.bind ? [storeIdentity(db, chat, step.bind, now, saved)] : []),
     dueRepliesQuery(db, chat, now),
   ]);
-  return updated.length === 1 ? (rest.at(-1) as DueRow[]) : null;
+  if (updated.length !== 1) return null;
+  return { due: rest.at(-1) as DueRow[], queued: queued.map((row) => row.id) };
 }
 
 /**
  * The holder's batch after it ran what was pending: writes the marks and, when no event is pending
- * (or `letGo`: a failure, or the run's time is up), lets the chat go, deleting its row when nothing
- * is left in it (after an erasure); else keeps the lease and returns the pending events (their
- * webhooks found the chat held and left them to this holder).
+ * (or `letGo`: a failure, or the run's time is up), lets the chat go; else keeps the lease and
+ * returns the pending events (their webhooks found the chat held and left them to this holder).
+ * `empty` (the holder's state is null: after an erasure) deletes the row once nothing is pending.
  * @returns the pending events, oldest first; none when the chat was let go (or was not held)
  */
 export async function settleChat(
   store: Store,
   chat: ChatKey,
   lease: Lease,
-  { marks, now, letGo }: { marks: readonly OutboxMark[]; now: number; letGo: boolean },
+  { marks, now, letGo, empty }: { marks: readonly OutboxMark[]; now: number; letGo: boolean; empty: boolean },
 ): Promise<PendingEvent[]> {
   const { db } = store;
-  const mine = and(isChat(chat), eq(conversations.leaseOwner, lease.owner));
-  const idle = sql`not exists (select 1 from inbox where ${pendingOf(chat)})`;
-  const going = letGo ? sql`1` : idle;
-  const [, , , , pending] = await batchCarryingAudit(store, [
-    db.delete(conversations).where(and(mine, sql`state is null`, idle)),
-    db.update(conversations).set({ leaseOwner: null, leaseUntil: 0 }).where(and(mine, going)),
-    db
-      .update(conversations)
-      .set({ leaseUntil: now + lease.ttlMs })
-      .where(mine),
-    ...pendingStatements(db, chat, lease.owner),
+  const mine = sql`${isChat(chat)} and lease_owner = ${lease.owner}`;
+  const going = letGo ? sql`1` : sql`not exists (select 1 from inbox where ${pendingOf(chat)})`;
+  const release = db.run(sql`update conversations set lease_owner = case when ${going} then null else lease_owner end,
+    lease_until = case when ${going} then 0 else ${now + lease.ttlMs} end
+    where ${mine}`);
+  const results = await batchCarryingAudit(store, [
+    // Before the release, which clears the owner it matches on.
+    ...(empty ? [db.run(sql`delete from conversations where ${mine} and state is null and ${going}`)] : []),
+    release,
     ...markStatements(db, marks),
-  ]);
-  return pending as PendingEvent[];
+    ...(letGo ? [] : [pendingStatement(db, chat, lease.owner)]),
+  ] as [typeof release, ...BatchItem<'sqlite'>[]]);
+  return letGo ? [] : inOrder(results.at(-1) as PendingEvent[]);
 }
 
 /**

@@ -7,7 +7,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { InboundEvent, Reply } from '../types.ts';
 import { type HeldChat, heldChat, type Lease, type PendingEvent, takeLease } from './conversations.ts';
 import { type ChatKey, type Store, sealContext } from './db.ts';
-import { queueReply, sealReply } from './outbox.ts';
+import { queueReplies, sealReply } from './outbox.ts';
 import { dedupeClaims, inbox } from './schema.ts';
 
 export interface Claim {
@@ -61,6 +61,6 @@ export async function deadLetterEvent(store: Store, chat: ChatKey, eventId: numb
   const body = await sealReply(store, chat, apology);
   await db.batch([
     db.update(inbox).set({ status: 'dead', processedAt: now }).where(eq(inbox.id, eventId)),
-    queueReply(db, chat, { body, kind: 'apology', now }),
+    queueReplies(db, chat, { bodies: [body], kind: 'apology', now }),
   ]);
 }

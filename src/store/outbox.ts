@@ -21,32 +21,40 @@ export type OutboxMark =
   | { id: number; retry: { attempts: number; nextAt: number } };
 
 /**
- * The statement that queues a sealed reply, for a batch; with `when`, only if that SQL condition
- * holds (drizzle's insert-select wants every column, so the conditional insert is written out).
+ * The statement that queues sealed replies in their order, for a batch; with `when`, only if that
+ * SQL condition holds (drizzle's insert-select wants every column, so the insert is written out).
+ * It returns their ids, in order.
  */
-export function queueReply(
+export function queueReplies(
   db: Db,
   chat: ChatKey,
-  { body, kind, now, when }: { body: string; kind: QueuedReply['kind']; now: number; when?: SQL },
+  { bodies, kind, now, when }: { bodies: readonly string[]; kind: QueuedReply['kind']; now: number; when?: SQL },
 ) {
-  return db.run(sql`insert into outbox (channel, chat_id, body, kind, created_at)
-    select ${chat.channel}, ${chat.chatId}, ${body}, ${kind}, ${now} where ${when ?? sql`1`}`);
+  return db.all<{ id: number }>(sql`insert into outbox (channel, chat_id, body, kind, created_at)
+    select ${chat.channel}, ${chat.chatId}, value, ${kind}, ${now} from json_each(${JSON.stringify(bodies)})
+    where ${when ?? sql`1`} returning id`);
 }
 
 export function sealReply({ sealer }: Store, chat: ChatKey, reply: Reply): Promise<string> {
   return sealer.seal(JSON.stringify(reply), sealContext('outbox', chat));
 }
 
-/** The statements that write marks, for a batch. */
+/** The statement that writes marks, for a batch: none when there are none. */
 export function markStatements(db: Db, marks: readonly OutboxMark[]) {
-  return marks.map((mark) =>
-    'sent' in mark
-      ? db
-          .update(outbox)
-          .set({ status: 'sent', remoteId: mark.sent.remoteId, sentAt: mark.sent.at })
-          .where(eq(outbox.id, mark.id))
-      : db.update(outbox).set(mark.retry).where(eq(outbox.id, mark.id)),
-  );
+  if (marks.length === 0) return [];
+  const rows = marks.map((mark) => ('sent' in mark ? { id: mark.id, ...mark.sent } : { id: mark.id, ...mark.retry }));
+  return [
+    db.run(sql`update outbox set
+        status = case when m.at is null then outbox.status else 'sent' end,
+        remote_id = coalesce(m.remote_id, outbox.remote_id),
+        sent_at = coalesce(m.at, outbox.sent_at),
+        attempts = coalesce(m.attempts, outbox.attempts),
+        next_at = coalesce(m.next_at, outbox.next_at)
+      from (select value ->> 'id' as id, value ->> 'remoteId' as remote_id, value ->> 'at' as at,
+                   value ->> 'attempts' as attempts, value ->> 'nextAt' as next_at
+            from json_each(${JSON.stringify(rows)})) as m
+      where outbox.id = m.id`),
+  ];
 }
 
 /** A due reply as read, still sealed. */
@@ -64,13 +72,22 @@ export function dueRepliesQuery(db: Db, chat: ChatKey, now: number) {
     order by id`);
 }
 
-/** Opens due rows (or reads and opens them, when they were not read already), oldest first. */
-export async function dueReplies(store: Store, chat: ChatKey, now: number, rows?: DueRow[]): Promise<QueuedReply[]> {
+/**
+ * Opens due rows (or reads and opens them, when they were not read already), oldest first; a reply
+ * the holder queued itself (`known`, by id) is taken as it is, not opened again.
+ */
+export async function dueReplies(
+  store: Store,
+  chat: ChatKey,
+  now: number,
+  rows?: DueRow[],
+  known?: ReadonlyMap<number, Reply>,
+): Promise<QueuedReply[]> {
   rows ??= await dueRepliesQuery(store.db, chat, now);
   return Promise.all(
     rows.map(async ({ body, ...row }) => ({
       ...row,
-      reply: JSON.parse(await store.sealer.open(body, sealContext('outbox', chat))) as Reply,
+      reply: known?.get(row.id) ?? (JSON.parse(await store.sealer.open(body, sealContext('outbox', chat))) as Reply),
     })),
   );
 }
@@ -89,5 +106,5 @@ export async function deadLetterReply(
     return;
   }
   const body = await sealReply(store, chat, apology);
-  await db.batch([setAside, queueReply(db, chat, { body, kind: 'apology', now })]);
+  await db.batch([setAside, queueReplies(db, chat, { bodies: [body], kind: 'apology', now })]);
 }

@@ -8,7 +8,7 @@ import { depsFor } from '../../src/deps.ts';
 
 /** Starts counting the round trips that carry `chatId`. */
 export async function watchRoundTrips(chatId: string): Promise<void> {
-  const response = await fetch(`${env.LIBSQL_URL}/_tally/watch`, {
+  const response = await fetch(`${env.LIBSQL_URL}/_control/watch`, {
     method: 'POST',
     body: JSON.stringify({ value: chatId }),
   });
@@ -17,7 +17,7 @@ export async function watchRoundTrips(chatId: string): Promise<void> {
 
 /** The round trips that carried `chatId` since it was watched. */
 export async function roundTrips(chatId: string): Promise<number> {
-  const response = await fetch(`${env.LIBSQL_URL}/_tally`);
+  const response = await fetch(`${env.LIBSQL_URL}/_control/tally`);
   const { watched } = (await response.json()) as { watched: Record<string, number> };
   return watched[chatId] ?? 0;
 }

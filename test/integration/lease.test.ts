@@ -51,7 +51,7 @@ async function storeTaking(deps: Deps, chatId: string, text: string, receivedAt 
     lease,
   );
   if (id === null || !held) throw new Error('the event was not stored with the lease');
-  return { id, taken: { held, lease } };
+  return { id, taken: { held, lease, event: { id, event } } };
 }
 
 /** The bus's calls under one idempotency key, and how many of them did the work. */

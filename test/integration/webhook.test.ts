@@ -5,6 +5,12 @@ import { faServices } from '../../src/i18n/fa-services.ts';
 import { faValidation } from '../../src/i18n/fa-validation.ts';
 import { converse, keyboardLabels, newChatId, postBody, postUpdate, sendText, waitForMessages } from './gap.ts';
 
+/** How many times the chat was shown "typing…". */
+async function typingShown(chatId: string): Promise<number> {
+  const response = await fetch(`${env.GAP_API_BASE}/_sandbox/typing?chat_id=${chatId}`);
+  return ((await response.json()) as { typing: unknown[] }).typing.length;
+}
+
 describe('a Gap conversation through the webhook', () => {
   it('answers the first message with 200 and then sends the main menu on a reply keyboard', async () => {
     const chatId = newChatId();
@@ -24,9 +30,17 @@ describe('a Gap conversation through the webhook', () => {
     expect(answer.data).toContain('۱۱۹۳۶۵۳۴۷۱');
     expect(answer.data).toMatch(/استان .+، شهرستان .+/);
     expect(keyboardLabels(answer)).toContain(faServices.postcode.title);
-    // While the bus was asked, and only then, the chat showed "typing…".
-    const typing = await fetch(`${env.GAP_API_BASE}/_sandbox/typing?chat_id=${chatId}`);
-    expect(((await typing.json()) as { typing: unknown[] }).typing).toHaveLength(1);
+    // The bus answered at once: no "typing…" flickered before the answer.
+    expect(await typingShown(chatId)).toBe(0);
+  });
+
+  it('shows "typing…" while the bus takes its time, once', async () => {
+    const chatId = newChatId();
+    await converse(chatId, 'سلام', 0);
+    await converse(chatId, 'نشانی از کد پستی', 1);
+    const answer = await converse(chatId, '7777777777', 2);
+    expect(answer.data).toContain('۷۷۷۷۷۷۷۷۷۷');
+    expect(await typingShown(chatId)).toBe(1);
   });
 
   it('gives the reason for a wrong postcode, asks again, and goes back to the menu on «منو»', async () => {
