@@ -18,7 +18,19 @@ export interface Database {
   elapsedMs: number;
 }
 
-export type ModeResult<T> = Partial<Record<TargetName, T & { database: Database; updates: number }>>;
+/** The processes whose CPU time the bench reads: the target (wrangler and its workerd), the libSQL server, the load process (citizens and their messenger), the bench itself (the GSB sandbox). */
+export const CPU_PARTS = ['worker', 'database', 'messenger', 'bus'] as const;
+export type CpuPart = (typeof CPU_PARTS)[number];
+const CPU_TITLES: Record<CpuPart, string> = {
+  worker: 'worker',
+  database: 'libSQL server',
+  messenger: 'messenger + citizens',
+  bus: 'GSB sandbox',
+};
+
+/** One target's figures in a mode, with what the database and the processes spent on them. */
+export type Row<T> = T & { database: Database; updates: number; cpu: Record<CpuPart, number> | null };
+export type ModeResult<T> = Partial<Record<TargetName, Row<T>>>;
 
 /** Nearest rank: the smallest value with at least p % of the values at or below it. */
 export function percentile(values: readonly number[], p: number): number {
@@ -43,7 +55,7 @@ function rows<T>(
   result: ModeResult<T>,
   columns: readonly {
     title: string;
-    value: (row: T & { database: Database; updates: number }) => number;
+    value: (row: Row<T>) => number;
     digits?: number;
     ratio?: boolean;
   }[],
@@ -115,6 +127,24 @@ export function conversationsTable(result: ModeResult<ConversationTimings>): str
       { title: 'step p99 ms', value: (row) => percentile(row.stepMs, 99) },
       { title: 'stalled', value: (row) => row.stalled, digits: 0, ratio: false },
       ...delivery,
+    ]),
+  );
+}
+
+/** CPU ms per update of each process, and in all; null when it could not be read. */
+export function cpuTable(result: ModeResult<{ updates: number }>): string | null {
+  const measured = Object.values(result).every((row) => row?.cpu);
+  if (!measured) return null;
+  const perUpdate = (row: Row<unknown>, part: CpuPart) => (row.cpu?.[part] ?? Number.NaN) / row.updates;
+  const total = (row: Row<unknown>) => CPU_PARTS.reduce((sum, part) => sum + perUpdate(row, part), 0);
+  return table(
+    rows(result, [
+      ...CPU_PARTS.map((part) => ({
+        title: CPU_TITLES[part],
+        value: (row: Row<unknown>) => perUpdate(row, part),
+        digits: 2,
+      })),
+      { title: 'all', value: total, digits: 2 },
     ]),
   );
 }

@@ -28,9 +28,14 @@ import { faServices } from '../src/i18n/fa-services.ts';
 import { measureCpu } from './cpu.ts';
 import { LoadProcess } from './load/index.ts';
 import type { ConversationTimings, Target, WebhookTimings } from './load/jobs.ts';
+import { cpuMs, type Measured } from './process-cpu.ts';
 import {
+  CPU_PARTS,
+  type CpuPart,
   closedTable,
   conversationsTable,
+  cpuTable,
+  type Database,
   goals,
   type ModeResult,
   openTable,
@@ -80,7 +85,7 @@ class Parts {
 }
 
 /** The libSQL server in a process of its own, so that its work and the bench's do not share a thread. */
-async function startDatabase(parts: Parts, file: string): Promise<string> {
+async function startDatabase(parts: Parts, file: string): Promise<{ url: string; pid: number | undefined }> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'dev/libsql-server/index.ts', file, '0'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -99,7 +104,7 @@ async function startDatabase(parts: Parts, file: string): Promise<string> {
       resolve([line]),
     );
   })) as [string];
-  return url;
+  return { url, pid: child.pid };
 }
 
 async function database(url: string, path: string, body?: unknown): Promise<unknown> {
@@ -111,18 +116,29 @@ async function database(url: string, path: string, body?: unknown): Promise<unkn
   return response.json();
 }
 
-/** Runs `work` and counts the round trips the database served meanwhile. */
+/** Runs `work` and counts the round trips the database served, and the CPU each process spent, meanwhile. */
 async function counted<T>(
   libsqlUrl: string,
+  processes: Record<CpuPart, Measured>,
   work: () => Promise<T>,
-): Promise<T & { database: { roundTrips: number; elapsedMs: number } }> {
+): Promise<T & { database: Database; cpu: Record<CpuPart, number> | null }> {
   const before = (await database(libsqlUrl, '/_control/tally')) as TallyCounts;
+  const cpuBefore = cpuMs(processes);
   const started = performance.now();
   const result = await work();
+  const cpuAfter = cpuMs(processes);
   const after = (await database(libsqlUrl, '/_control/tally')) as TallyCounts;
+  const cpu =
+    cpuBefore && cpuAfter
+      ? (Object.fromEntries(CPU_PARTS.map((part) => [part, cpuAfter[part] - cpuBefore[part]])) as Record<
+          CpuPart,
+          number
+        >)
+      : null;
   return {
     ...result,
     database: { roundTrips: after.pipelines - before.pipelines, elapsedMs: performance.now() - started },
+    cpu,
   };
 }
 
@@ -152,7 +168,7 @@ async function bench(parts: Parts, abort: AbortSignal): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'pishkhan-bench-'));
   parts.add(() => rmSync(dir, { recursive: true, force: true }));
   console.log('  · starting the libSQL server, the GSB sandbox and the load process');
-  const libsql = await startDatabase(parts, join(dir, 'bench.db'));
+  const { url: libsql, pid: libsqlPid } = await startDatabase(parts, join(dir, 'bench.db'));
   await applyMigrations(libsql);
   const gsb = await startGsbSandbox({ ...localGsb, ...localSandboxKeys, admitUnsigned: true });
   parts.add(() => gsb.close());
@@ -181,6 +197,12 @@ async function bench(parts: Parts, abort: AbortSignal): Promise<void> {
     });
     parts.add(() => worker.stop());
     const target: Target = { webhookUrl: `${worker.url}${spec.path}`, secretToken: localBale.secretToken };
+    const processes: Record<CpuPart, Measured> = {
+      worker: { pid: worker.pid },
+      database: { pid: libsqlPid },
+      messenger: { pid: load.pid },
+      bus: { pid: process.pid, alone: true },
+    };
     // Chats of its own for each target: the fake counts replies per chat.
     const chats = 10_000_000 * (index + 1);
     await load.run({
@@ -195,7 +217,7 @@ async function bench(parts: Parts, abort: AbortSignal): Promise<void> {
     console.log(`    replies per step of the conversation: ${replies.join(', ')}`);
 
     console.log(`    closed loop: ${settings.requests} updates over ${CONNECTIONS} connections`);
-    results.closed[name] = await counted(libsql, async () => {
+    results.closed[name] = await counted(libsql, processes, async () => {
       const run = await load.run({
         kind: 'closed',
         target,
@@ -207,7 +229,7 @@ async function bench(parts: Parts, abort: AbortSignal): Promise<void> {
       return { ...run, updates: settings.requests };
     });
     console.log(`    open loop: ${settings.rate} updates/s for ${settings.seconds} s`);
-    results.open[name] = await counted(libsql, async () => {
+    results.open[name] = await counted(libsql, processes, async () => {
       const run = await load.run({
         kind: 'open',
         target,
@@ -219,7 +241,7 @@ async function bench(parts: Parts, abort: AbortSignal): Promise<void> {
     });
     const conversation = { kind: 'conversations', target, steps: STEPS, replies } as const;
     console.log(`    conversations: ${settings.citizens} citizens, ${settings.conversations} each`);
-    results.conversations[name] = await counted(libsql, () =>
+    results.conversations[name] = await counted(libsql, processes, () =>
       load.run({
         ...conversation,
         citizens: settings.citizens,
@@ -230,7 +252,7 @@ async function bench(parts: Parts, abort: AbortSignal): Promise<void> {
     console.log(`    conversations: ${SLOW_CITIZENS} citizens, every database answer ${settings.dbDelayMs} ms late`);
     await database(libsql, '/_control/delay', { ms: settings.dbDelayMs });
     try {
-      results.slowDatabase[name] = await counted(libsql, () =>
+      results.slowDatabase[name] = await counted(libsql, processes, () =>
         load.run({
           ...conversation,
           citizens: SLOW_CITIZENS,
@@ -262,6 +284,10 @@ function report(results: Results, cpu: Awaited<ReturnType<typeof measureCpu>>): 
     `\n3. 4-step postcode conversations, ${settings.citizens} citizens at once, ${settings.conversations} each; a step is timed from its webhook's send to its last reply at the messenger`,
   );
   console.log(conversationsTable(results.conversations));
+  const cpu3 = cpuTable(results.conversations);
+  const cores = availableParallelism();
+  if (cpu3)
+    console.log(`\n   Where the CPU went in 3, ms per update (all of it from the same ${cores} cores):\n${cpu3}`);
   console.log(
     `\n4. The same, ${SLOW_CITIZENS} citizens, every database answer held back ${settings.dbDelayMs} ms (a network round trip)`,
   );

@@ -142,6 +142,8 @@ export interface DevWorkerOptions {
 
 export interface DevWorker {
   url: string;
+  /** wrangler's process id (workerd runs as its child). */
+  pid: number | undefined;
   /** Stops wrangler and its workerd. Safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -160,7 +162,7 @@ export async function startDevWorker(options: DevWorkerOptions): Promise<DevWork
     await stop();
     throw error;
   }
-  return { url, stop };
+  return { url, pid: worker.pid, stop };
 }
 
 function startWorker(

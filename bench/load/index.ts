@@ -20,6 +20,10 @@ export class LoadProcess {
     });
   }
 
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
   /** Starts the Bot-API fake, accepting `token`. @returns its base URL */
   async messenger(token: string): Promise<string> {
     return (await this.#ask<{ url: string }>({ type: 'messenger', token })).url;

@@ -1,8 +1,8 @@
 /**
  * JSON whose integers stay exact. Soroush Plus and Bale give chats and users integer ids that may
- * exceed 2^53, which JSON.parse rounds without a word (a reviver is handed the number already
- * rounded). So integers are read from the raw text as their decimal digits, and written back as
- * integer literals from bigints.
+ * exceed 2^53, which JSON.parse rounds without a word. So integers are read from the raw text as
+ * their decimal digits (through the reviver's `source` where the engine gives it, as workerd and
+ * Deno do; else by quoting them in the text first), and written back as integer literals from bigints.
  */
 
 const QUOTE = 0x22;
@@ -19,10 +19,26 @@ const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
  * @throws SyntaxError when the text is not JSON
  */
 export function parseExactJson(text: string): unknown {
+  if (REVIVER_SEES_SOURCE) return JSON.parse(text, integersAsDigits as Reviver);
   // Validated as it stands first: once quoted, a number misplaced as a key would pass for a string.
   JSON.parse(text);
   return JSON.parse(quoteIntegers(text));
 }
+
+type Reviver = (key: string, value: unknown) => unknown;
+
+/** A number's own text is an integer's when it has neither fraction nor exponent. */
+function integersAsDigits(_key: string, value: unknown, context?: { source?: string }): unknown {
+  const source = context?.source;
+  return typeof value === 'number' && source !== undefined && !/[.eE]/.test(source) ? source : value;
+}
+
+/** Whether JSON.parse hands a reviver the source text of each primitive (V8 11.4+, not Node 20's). */
+const REVIVER_SEES_SOURCE =
+  JSON.parse(
+    '1',
+    ((_key: string, _value: unknown, context?: { source?: string }) => context?.source === '1') as Reviver,
+  ) === true;
 
 /**
  * JSON text for plain data (objects, arrays, strings, numbers, booleans, null) in which every
