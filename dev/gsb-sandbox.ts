@@ -42,8 +42,6 @@
  */
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { openDb } from '../src/store/db.ts';
-import { LibsqlIdempotencyStore, LibsqlNonceStore } from '../src/store/gateway.ts';
 import { contentDigest } from '../src/upstream/signing/content-digest.ts';
 import { fieldValue, type RequestMessage, requestMessage } from '../src/upstream/signing/message-signature.ts';
 import { MemoryNonceStore } from '../src/upstream/signing/nonce-store.ts';
@@ -62,6 +60,7 @@ import { CredentialCheck, type Credentials } from './gsb-sandbox/credentials.ts'
 import { FaultsBody, faultsFrom, type GsbFaults, hang } from './gsb-sandbox/faults.ts';
 import { MemoryIdempotencyStore } from './gsb-sandbox/idempotency.ts';
 import { OPERATIONS, type OpContext, type Operation } from './gsb-sandbox/operations.ts';
+import { LibsqlIdempotencyStore, LibsqlNonceStore, SandboxDatabase } from './gsb-sandbox/stores.ts';
 import { localSandboxKeys } from './local-keys.ts';
 import { parseJson, sleep } from './sandbox-kit.ts';
 import { listen, type RunningServer } from './serve.ts';
@@ -73,7 +72,7 @@ export type { GsbFaults, RunningServer };
 export interface GsbSandboxOptions extends Credentials, SandboxKeySettings, Partial<GsbFaults> {
   port?: number; // 0 = a free port (default)
   host?: string; // default 127.0.0.1
-  /** Where nonces and idempotency records live (a migrated database); memory when absent. */
+  /** Where nonces and idempotency records live (tables of the sandbox's own); memory when absent. */
   libsqlUrl?: string;
   libsqlAuthToken?: string;
   slowMs?: number; // delay of the "slow" magic inputs, default 3000
@@ -136,7 +135,7 @@ function build(options: GsbSandboxOptions) {
   const hangMs = options.hangMs ?? 60_000;
   const credentials = new CredentialCheck(options, now);
   const ctx: OpContext = { slowMs: options.slowMs ?? 3000 };
-  const db = options.libsqlUrl ? { db: openDb(options.libsqlUrl, options.libsqlAuthToken) } : null;
+  const db = options.libsqlUrl ? new SandboxDatabase(options.libsqlUrl, options.libsqlAuthToken) : null;
   const nonces = db ? new LibsqlNonceStore(db, now) : new MemoryNonceStore(now);
   const idempotency = db ? new LibsqlIdempotencyStore(db, now) : new MemoryIdempotencyStore();
   const ready = loadSandboxKeys(options);

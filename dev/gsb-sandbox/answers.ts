@@ -4,8 +4,8 @@
  * problems (token, fields, no record) are named under urn:pishkhan:gsb-sandbox:.
  */
 import * as v from 'valibot';
-import type { StoredAnswer } from '../../src/store/gateway.ts';
 import type { Problem } from '../../src/upstream/signing/problems.ts';
+import type { StoredAnswer } from './stores.ts';
 
 export type { StoredAnswer };
 

@@ -1,16 +1,8 @@
 /**
  * The GSB sandbox's idempotency records in memory, for a sandbox without a libSQL database: the
- * same rules as LibsqlIdempotencyStore (the IETF Idempotency-Key draft, gsb-channel.md §3).
+ * same rules as LibsqlIdempotencyStore (the IETF Idempotency-Key draft, docs/upstream.md).
  */
-import type { IdempotencyClaim, LibsqlIdempotencyStore, StoredAnswer } from '../../src/store/gateway.ts';
-
-/** What the sandbox needs of an idempotency store: the libSQL one, or the memory one below. */
-export type IdempotencyStore = Pick<LibsqlIdempotencyStore, 'claim' | 'complete'>;
-
-/** Only completed answers are kept; a 5xx or 429 frees the key, so a retry does the work. */
-export function isCompleted(status: number): boolean {
-  return (status >= 200 && status < 300) || status === 400 || status === 404;
-}
+import { type IdempotencyClaim, type IdempotencyStore, isCompleted, type StoredAnswer } from './stores.ts';
 
 export class MemoryIdempotencyStore implements IdempotencyStore {
   /** A record without an answer is in flight. */

@@ -130,29 +130,6 @@ export const auditLog = sqliteTable(
   (table) => [primaryKey({ columns: [table.writer, table.seq] })],
 );
 
-/** The verifying side's memory of nonces (a gateway in front of the bus, or its sandbox). */
-export const gatewayNonces = sqliteTable(
-  'gateway_nonces',
-  {
-    keyId: text('key_id').notNull(),
-    nonce: text('nonce').notNull(),
-    expiresAt: integer('expires_at').notNull(),
-  },
-  (table) => [primaryKey({ columns: [table.keyId, table.nonce] })],
-);
-
-/** The verifying side's idempotency records: the first answer to each key, once it is complete. */
-export const gatewayIdempotency = sqliteTable('gateway_idempotency', {
-  key: text('key').primaryKey(),
-  /** The request body's digest: the same key with another body is refused (422). */
-  fingerprint: text('fingerprint').notNull(),
-  /** Null while the first request is in flight (409 for another). */
-  status: integer('status'),
-  contentType: text('content_type'),
-  body: text('body'),
-  createdAt: integer('created_at').notNull(),
-});
-
 /**
  * One row per chat with a bound identity (gsb-channel.md §6): the national code and mobile sealed
  * together, bound to the chat; a keyed hash of the national code for lookups.

@@ -25,7 +25,7 @@ import {
 } from './signing/message-signature.ts';
 import { LABEL, signRequest } from './signing/profile.ts';
 import { verifyResponse } from './signing/verifier.ts';
-import { TokenCache, type TokenSettings } from './token.ts';
+import { isRedirect, TokenCache, type TokenSettings } from './token.ts';
 
 export interface GsbSettings extends TokenSettings {
   /** `user:pass` for the basicAuthorization header. */
@@ -181,6 +181,8 @@ export class PgsbClient implements UpstreamClient {
         method: 'POST',
         headers: new Headers(request.message.headers.map(([name, value]) => [name, value])),
         body: request.body,
+        // Never followed: another origin would be sent the credentials and the citizen's data.
+        redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
       });
       body = new Uint8Array(await response.arrayBuffer());
@@ -190,6 +192,7 @@ export class PgsbClient implements UpstreamClient {
     }
     const { status } = response;
     record(attempt(status, response.headers.get('content-digest')));
+    if (isRedirect(status)) throw new UpstreamError(call.service, status, 'the bus redirected: refused');
 
     const verified = await verifyResponse(responseMessage(response), body, request.message, {
       keys: this.keys.responseKeys,

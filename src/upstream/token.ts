@@ -16,6 +16,9 @@ export interface TokenSettings {
 }
 
 const Token = v.object({ access_token: v.pipe(v.string(), v.minLength(1)), expires_in: v.optional(v.number(), 300) });
+/** A 3xx: never followed by the bus's clients, since they carry credentials and personal data. */
+export const isRedirect = (status: number) => status >= 300 && status < 400;
+
 /** Refresh the token a little before the bus would refuse it. */
 const TOKEN_MARGIN_MS = 30_000;
 
@@ -57,8 +60,14 @@ export class TokenCache {
         'content-type': 'application/x-www-form-urlencoded',
       },
       body: new URLSearchParams({ grant_type: 'password', username, password }),
+      // Never followed: another origin would be sent the client's credentials and the password.
+      redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });
+    if (isRedirect(response.status)) {
+      await response.body?.cancel();
+      throw new UpstreamError(service, response.status, 'the token endpoint redirected: refused');
+    }
     if (response.status === 400 || response.status === 401) {
       await response.body?.cancel();
       throw new UpstreamError(

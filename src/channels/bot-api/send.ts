@@ -90,6 +90,8 @@ function call(settings: BotApiSettings, fetcher: typeof fetch, method: string, b
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: stringifyExact(body),
+    // Never followed: the token is in the path, and another origin would be sent it and the message.
+    redirect: 'manual',
     signal: AbortSignal.timeout(timeoutMs),
   });
 }

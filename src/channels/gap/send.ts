@@ -32,6 +32,8 @@ export async function sendGapMessage(
       method: 'POST',
       headers: { token: settings.token, 'content-type': 'application/x-www-form-urlencoded' },
       body: renderGapMessage(chatId, reply),
+      // Never followed: another origin would be sent the token and the message.
+      redirect: 'manual',
       signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
     });
   } catch {
@@ -58,6 +60,7 @@ export async function sendGapTyping(settings: GapSettings, fetcher: typeof fetch
     method: 'POST',
     headers: { token: settings.token, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ chat_id: chatId, type: 'typing' }),
+    redirect: 'manual',
     signal: AbortSignal.timeout(ACKNOWLEDGE_TIMEOUT_MS),
   });
   await response.body?.cancel();
@@ -75,6 +78,7 @@ export async function answerGapCallback(
     method: 'POST',
     headers: { token: settings.token, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ chat_id: event.chatId, callback_id: event.button.callbackId }),
+    redirect: 'manual',
     signal: AbortSignal.timeout(ACKNOWLEDGE_TIMEOUT_MS),
   });
   await response.body?.cancel();

@@ -48,6 +48,8 @@ export const soroushLegacy: ChannelFactory = (env, fetcher) => {
           'cache-control': 'no-cache',
           ...(lastEventId !== null && { 'last-event-id': lastEventId }),
         },
+        // Never followed: the token is in the path.
+        redirect: 'manual',
         signal,
       }),
   };

@@ -1,17 +1,28 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../../src/store/db.ts';
-import { LibsqlIdempotencyStore, LibsqlNonceStore } from '../../../src/store/gateway.ts';
-import { startLocalDb } from './local-db.ts';
+import { LibsqlIdempotencyStore, LibsqlNonceStore, SandboxDatabase } from '../../../dev/gsb-sandbox/stores.ts';
+import { type LibsqlServer, startLibsqlServer } from '../../../dev/libsql-server/index.ts';
 
-let db: Db;
-let stop: () => Promise<void>;
-beforeAll(async () => ({ db, stop } = await startLocalDb()));
-afterAll(() => stop());
+let server: LibsqlServer;
+let db: SandboxDatabase;
+let dir: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'pishkhan-sandbox-'));
+  server = await startLibsqlServer({ file: join(dir, 'sandbox.db') });
+  db = new SandboxDatabase(server.url);
+});
+afterAll(async () => {
+  db.client.close();
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
-describe('the gateway stores in libSQL', () => {
+describe("the GSB sandbox's stores in libSQL, on tables of its own", () => {
   it('lets one of two concurrent claims of a nonce win, and the nonce again once it expired', async () => {
     let now = 1_000;
-    const nonces = new LibsqlNonceStore({ db }, () => now);
+    const nonces = new LibsqlNonceStore(db, () => now);
     const results = await Promise.all([nonces.claim('k', 'n1', 2_000), nonces.claim('k', 'n1', 2_000)]);
     expect(results.sort()).toEqual([false, true]);
     expect(await nonces.claim('other-key', 'n1', 2_000)).toBe(true);
@@ -21,7 +32,7 @@ describe('the gateway stores in libSQL', () => {
   });
 
   it('replays a completed answer, refuses another body (422) and a key in flight (409)', async () => {
-    const records = new LibsqlIdempotencyStore({ db });
+    const records = new LibsqlIdempotencyStore(db);
     expect(await records.claim('key-1', 'digest-a')).toEqual({ kind: 'new' });
     expect(await records.claim('key-1', 'digest-a')).toEqual({ kind: 'in-flight' });
     expect(await records.claim('key-1', 'digest-b')).toEqual({ kind: 'mismatch' });
@@ -31,7 +42,7 @@ describe('the gateway stores in libSQL', () => {
   });
 
   it('keeps no 503: the key is free again and the retry does the work', async () => {
-    const records = new LibsqlIdempotencyStore({ db });
+    const records = new LibsqlIdempotencyStore(db);
     expect(await records.claim('key-2', 'd')).toEqual({ kind: 'new' });
     await records.complete('key-2', { status: 503, contentType: 'application/problem+json', body: '{}' });
     expect(await records.claim('key-2', 'd')).toEqual({ kind: 'new' });
