@@ -15,19 +15,19 @@ export const localGsb = {
 
 export const localGap = {
   token: 'local-gap-bot-token-0000000000000000000000000000000000000000000000',
-  webhookSecret: 'local-webhook-secret',
+  webhookSecret: 'local-gap-webhook-secret-0000000000000',
 };
 
 /** The Bot-API messengers: tokens in the `<bot id>:<secret>` shape their BotFathers issue. */
 export const localSoroush = {
   token: '1000001:local-soroush-bot-token',
-  webhookSecret: 'local-soroush-webhook-secret',
+  webhookSecret: 'local-soroush-webhook-secret-000000000',
   secretToken: 'local-soroush-secret-token',
 };
 
 export const localBale = {
   token: '2000002:local-bale-bot-token',
-  webhookSecret: 'local-bale-webhook-secret',
+  webhookSecret: 'local-bale-webhook-secret-000000000000',
   secretToken: 'local-bale-secret-token',
 };
 

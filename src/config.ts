@@ -1,16 +1,16 @@
 /**
  * The settings every request needs (the database, the bus and the channel's signing keys, the keys
- * for personal data), read from the environment and checked with Valibot. A missing or malformed
- * one fails with its name, never with a stack trace or its value.
+ * for personal data), read from the environment and checked with Valibot and the transport rules
+ * (transport.ts). A missing or malformed one fails with its name, never with a stack trace or its value.
  */
 import * as v from 'valibot';
 import type { EnvVars } from './channels/types.ts';
 import { ConfigError } from './errors.ts';
+import { transportOf } from './transport.ts';
 import type { ChannelSettings } from './upstream/channel-keys.ts';
 import type { GsbSettings } from './upstream/pgsb-client.ts';
 
 const Required = v.pipe(v.string(), v.minLength(1));
-const Url = v.pipe(v.string(), v.url());
 /** `{"<key id>": "<base64 of 32 bytes>", ...}` */
 const KeyMap = v.pipe(
   v.string(),
@@ -36,9 +36,9 @@ const JwkSet = v.pipe(v.string(), v.parseJson(), v.looseObject({ keys: v.pipe(v.
 export const KEY_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 const Env = v.object({
-  LIBSQL_URL: Url,
+  LIBSQL_URL: Required,
   LIBSQL_AUTH_TOKEN: v.optional(v.string()),
-  GSB_BASE_URL: Url,
+  GSB_BASE_URL: Required,
   GSB_CLIENT_ID: Required,
   GSB_CLIENT_SECRET: Required,
   GSB_USERNAME: Required,
@@ -58,6 +58,8 @@ export interface Config {
   /** The signed channel's keys, imported in deps.ts (loadChannelKeys). */
   channel: ChannelSettings;
   pii: { keys: Record<string, string>; keyId: string; pepper: string };
+  /** The settings whose address is reached without TLS on a private network (PLAIN_HTTP_HOSTS). */
+  plainHttp: string[];
 }
 
 /** @throws ConfigError naming every variable that is missing or malformed */
@@ -69,6 +71,10 @@ export function readConfig(env: EnvVars): Config {
   }
   const e = parsed.output;
   if (!(e.PII_KEY_ID in e.PII_KEYS)) throw new ConfigError(['PII_KEY_ID']);
+  const addresses = { LIBSQL_URL: e.LIBSQL_URL, GSB_BASE_URL: e.GSB_BASE_URL };
+  const plainHttp = Object.entries(addresses)
+    .filter(([name, url]) => transportOf(env, name, url) === 'plain')
+    .map(([name]) => name);
   // A key printed with one id and configured under another would be refused by the bus as unknown.
   if (e.GSB_SIGNING_KEY.kid !== undefined && e.GSB_SIGNING_KEY.kid !== e.GSB_KEY_ID)
     throw new ConfigError(['GSB_KEY_ID']);
@@ -84,5 +90,6 @@ export function readConfig(env: EnvVars): Config {
     },
     channel: { signingKey: e.GSB_SIGNING_KEY, keyId: e.GSB_KEY_ID, responseKeys: e.GSB_RESPONSE_KEYS },
     pii: { keys: e.PII_KEYS, keyId: e.PII_KEY_ID, pepper: e.PII_PEPPER },
+    plainHttp,
   };
 }

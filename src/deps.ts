@@ -8,9 +8,11 @@ import type { Channel, EnvVars } from './channels/types.ts';
 import { readConfig } from './config.ts';
 import { createKeyedHash, type KeyedHash } from './crypto/keyed-hash.ts';
 import { createSealer } from './crypto/seal.ts';
+import { log } from './log.ts';
 import { type Catalogue, catalogue } from './services/catalogue.ts';
 import { AuditChain } from './store/audit-chain.ts';
 import { openDb, type Store } from './store/db.ts';
+import { PLAIN_HTTP_HOSTS, transportOf } from './transport.ts';
 import { auditTrail } from './upstream/audit-trail.ts';
 import { loadChannelKeys } from './upstream/channel-keys.ts';
 import type { UpstreamClient } from './upstream/client.ts';
@@ -45,6 +47,12 @@ export function channelsFor(env: EnvVars): ReadonlyMap<string, Channel> {
         .map((channel) => [channel.id, channel]),
     );
     channelCache.set(env, channels);
+    // Each adapter has refused an address that would travel in the clear unallowed; say which are allowed.
+    const plain = Object.entries(env)
+      .filter(([name, url]) => name.endsWith('_API_BASE') && typeof url === 'string' && url !== '')
+      .filter(([name, url]) => transportOf(env, name, url as string) === 'plain')
+      .map(([name]) => name);
+    if (plain.length > 0) log('plain-http', { settings: plain.join(','), allowedBy: PLAIN_HTTP_HOSTS });
   }
   return channels;
 }
@@ -63,6 +71,9 @@ export function depsFor(env: EnvVars): Promise<Deps> {
 
 async function buildDeps(env: EnvVars): Promise<Deps> {
   const config = readConfig(env);
+  // Said once per isolate or process: an operator chose to send these in the clear.
+  if (config.plainHttp.length > 0)
+    log('plain-http', { settings: config.plainHttp.join(','), allowedBy: PLAIN_HTTP_HOSTS });
   const store = {
     db: openDb(config.db.url, config.db.authToken),
     sealer: await createSealer(config.pii.keys, config.pii.keyId),

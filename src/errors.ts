@@ -7,7 +7,7 @@
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(readonly variables: readonly string[]) {
-    super(`configuration incomplete: set ${variables.join(', ')}`);
+    super(`configuration incomplete or not allowed: check ${variables.join(', ')}`);
   }
 }
 

@@ -55,6 +55,9 @@ export function createHost(env: EnvVars): Host {
     work.then(settled, settled);
   };
   const app = createApp({ waitUntil: (_c, work) => track(work) });
+  // Built now rather than on the first request: a setting that is wrong, or an address allowed in
+  // the clear, is in the start-up log.
+  depsFor(env).catch((error) => logError('config', error));
 
   let sweeping: Promise<void> | null = null;
   let ticker: ReturnType<typeof setInterval> | undefined;

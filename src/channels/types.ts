@@ -33,10 +33,11 @@ export type SendResult =
 export interface Channel {
   readonly id: string;
   /**
-   * The secret path segment of this messenger's webhook URL; null for a messenger that calls no
-   * webhook (its updates come from `stream`), whose webhook path answers 404.
+   * The secret path segments its webhook accepts (the current one, and the previous one while it
+   * is rotated); none for a messenger that calls no webhook (its updates come from `stream`), whose
+   * webhook path answers 404.
    */
-  readonly webhookSecret: string | null;
+  readonly webhookSecrets: readonly string[];
   /**
    * Validates and normalises one update (a webhook body, or a stream message); null for one that
    * concerns no conversation (a read receipt), which is dropped. Throws ChannelError when it is malformed.

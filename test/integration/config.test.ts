@@ -41,6 +41,34 @@ describe('configuration', () => {
     }
   });
 
+  it.each([
+    ['LIBSQL_URL', 'http://10.0.0.5:8080'],
+    ['GSB_BASE_URL', 'ftp://gsb.example.ir'],
+    ['BALE_API_BASE', 'http://tapi.bale.example'],
+  ])('refuses %s in the clear to a host nobody allowed, naming it', async (name, url) => {
+    const response = await call('/readyz', { ...env, [name]: url });
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { missing: string[] }).missing).toEqual([name]);
+  });
+
+  it('refuses a webhook secret shorter than 32 characters, naming it', async () => {
+    const response = await call(new URL(webhookUrl()).pathname, { ...env, GAP_WEBHOOK_SECRET: 'short' }, update);
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { missing: string[] }).missing).toEqual(['GAP_WEBHOOK_SECRET']);
+  });
+
+  it('accepts both secrets while one is rotated, and only the new one after', async () => {
+    const previous = String(env.GAP_WEBHOOK_SECRET);
+    const next = 'the-next-gap-webhook-secret-0000000000000';
+    const rotating = { ...env, GAP_WEBHOOK_SECRET: next, GAP_WEBHOOK_SECRET_PREVIOUS: previous };
+    for (const secret of [next, previous]) {
+      expect((await call(new URL(webhookUrl(secret)).pathname, rotating, update)).status).toBe(200);
+    }
+    const rotated = { ...env, GAP_WEBHOOK_SECRET: next };
+    expect((await call(new URL(webhookUrl(previous)).pathname, rotated, update)).status).toBe(404);
+    expect((await call(new URL(webhookUrl(next)).pathname, rotated, update)).status).toBe(200);
+  });
+
   it('turns a messenger off when its token is not set: its webhook answers 404', async () => {
     const path = new URL(webhookUrl()).pathname;
     const response = await call(path, { ...env, GAP_BOT_TOKEN: undefined }, update);

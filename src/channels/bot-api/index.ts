@@ -1,12 +1,14 @@
 /**
  * The Telegram-style Bot API family (Soroush Plus, Bale, …): one implementation, configured per
  * messenger by its name, its API's address and its text limit. A messenger named `soroush` reads
- * SOROUSH_BOT_TOKEN (without it, it is off), SOROUSH_WEBHOOK_SECRET (the webhook path's secret),
- * SOROUSH_API_BASE and, optionally, SOROUSH_SECRET_TOKEN.
+ * SOROUSH_BOT_TOKEN (without it, it is off), SOROUSH_WEBHOOK_SECRET (the webhook path's secret,
+ * with SOROUSH_WEBHOOK_SECRET_PREVIOUS during a rotation), SOROUSH_API_BASE and, optionally,
+ * SOROUSH_SECRET_TOKEN.
  */
 import * as v from 'valibot';
 import { timingSafeEqual } from '../../crypto/timing-safe.ts';
 import { ConfigError } from '../../errors.ts';
+import { transportOf, webhookSecrets as webhookSecretsOf } from '../../transport.ts';
 import type { Channel, ChannelFactory } from '../types.ts';
 import { parseBotApiUpdate } from './parse.ts';
 import { answerCallbackQuery, type BotApiSettings, sendBotApiMessage, sendBotApiTyping } from './send.ts';
@@ -27,10 +29,9 @@ export interface BotApiMessenger {
 const SECRET_TOKEN_HEADER = 'x-telegram-bot-api-secret-token';
 
 const Settings = v.object({
-  API_BASE: v.optional(v.pipe(v.string(), v.url())),
+  API_BASE: v.optional(v.string()),
   // It goes into the path of every call.
   BOT_TOKEN: v.optional(v.pipe(v.string(), v.regex(/^[^\s/?#%]*$/)), ''),
-  WEBHOOK_SECRET: v.optional(v.string(), ''),
   // Telegram's rule for secret_token; an empty value means none, as a variable left blank.
   SECRET_TOKEN: v.optional(v.union([v.literal(''), v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,256}$/))]), ''),
 });
@@ -42,18 +43,19 @@ export function botApiChannel(messenger: BotApiMessenger): ChannelFactory {
     const parsed = v.safeParse(Settings, Object.fromEntries(names.map((name) => [name, env[`${prefix}_${name}`]])));
     if (!parsed.success)
       throw new ConfigError(parsed.issues.map((issue) => `${prefix}_${String(issue.path?.[0]?.key)}`));
-    const { API_BASE, BOT_TOKEN, WEBHOOK_SECRET, SECRET_TOKEN } = parsed.output;
+    const { API_BASE = messenger.apiBase, BOT_TOKEN, SECRET_TOKEN } = parsed.output;
     if (!BOT_TOKEN) return null;
-    if (!WEBHOOK_SECRET) throw new ConfigError([`${prefix}_WEBHOOK_SECRET`]);
+    const webhookSecrets = webhookSecretsOf(env, prefix);
+    transportOf(env, `${prefix}_API_BASE`, API_BASE);
     const settings: BotApiSettings = {
       channel: messenger.id,
-      apiBase: (API_BASE ?? messenger.apiBase).replace(/\/+$/, ''),
+      apiBase: API_BASE.replace(/\/+$/, ''),
       token: BOT_TOKEN,
       textLimit: messenger.textLimit,
     };
     const channel: Channel = {
       id: messenger.id,
-      webhookSecret: WEBHOOK_SECRET,
+      webhookSecrets,
       parse: (body, receivedAt) => parseBotApiUpdate(messenger.id, body, receivedAt),
       send: (chatId, reply) => sendBotApiMessage(settings, fetcher, chatId, reply),
       acknowledge: (event) => answerCallbackQuery(settings, fetcher, event),

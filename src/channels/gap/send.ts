@@ -12,7 +12,6 @@ import { renderGapMessage } from './render.ts';
 export interface GapSettings {
   apiBase: string;
   token: string;
-  webhookSecret: string;
 }
 
 const SEND_TIMEOUT_MS = 10_000;

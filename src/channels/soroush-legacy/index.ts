@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { ConfigError } from '../../errors.ts';
+import { transportOf } from '../../transport.ts';
 import type { ChannelFactory } from '../types.ts';
 import { CHANNEL, parseSoroushLegacyMessage } from './parse.ts';
 import { type SoroushLegacySettings, sendSoroushLegacyMessage } from './send.ts';
@@ -18,7 +19,7 @@ const Seconds = (fallback: string, min: number) =>
   v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(min), v.maxValue(7 * 24 * 3600)), fallback);
 
 const Env = v.object({
-  SOROUSH_LEGACY_API_BASE: v.optional(v.pipe(v.string(), v.url()), 'https://bot.splus.ir'),
+  SOROUSH_LEGACY_API_BASE: v.optional(v.string(), 'https://bot.splus.ir'),
   // It goes into the path of every call.
   SOROUSH_LEGACY_BOT_TOKEN: v.optional(v.pipe(v.string(), v.regex(/^[^\s/?#%]*$/)), ''),
   SOROUSH_LEGACY_IDLE_RECONNECT_S: Seconds('120', 1),
@@ -32,6 +33,7 @@ export const soroushLegacy: ChannelFactory = (env, fetcher) => {
   if (!parsed.success) throw new ConfigError(parsed.issues.map((issue) => String(issue.path?.[0]?.key)));
   const e = parsed.output;
   if (!e.SOROUSH_LEGACY_BOT_TOKEN) return null;
+  transportOf(env, 'SOROUSH_LEGACY_API_BASE', e.SOROUSH_LEGACY_API_BASE);
   const settings: SoroushLegacySettings = {
     apiBase: e.SOROUSH_LEGACY_API_BASE.replace(/\/+$/, ''),
     token: e.SOROUSH_LEGACY_BOT_TOKEN,
@@ -55,7 +57,7 @@ export const soroushLegacy: ChannelFactory = (env, fetcher) => {
   };
   return {
     id: CHANNEL,
-    webhookSecret: null,
+    webhookSecrets: [],
     parse: (body, receivedAt) => parseSoroushLegacyMessage(body, receivedAt, e.SOROUSH_LEGACY_DEDUPE_WINDOW_S * 1000),
     send: (chatId, reply) => sendSoroushLegacyMessage(settings, fetcher, chatId, reply),
     stream: { read: (reading) => readEventStream(streamSettings, reading) },

@@ -13,6 +13,8 @@ const json = (text: string) => ({ contentType: 'application/json', text });
 const parse = (text: string) => parseBotApiUpdate('soroush', json(text), 1000);
 const BIG = '123456789012345678'; // beyond 2^53: a double would read 123456789012345680
 
+/** A webhook secret of the length every messenger requires. */
+const SECRET = 'a-webhook-secret-of-at-least-32-chars';
 describe('the Bot API adapter: parsing', () => {
   it('normalises a text message, keyed by its update id with no window', () => {
     const { event, dedupe } = parse(
@@ -248,6 +250,7 @@ describe('the Bot API adapter: sending', () => {
 
 describe('the Bot API family: configuration', () => {
   const env = (vars: Record<string, string>) => vars;
+  const S = SECRET;
   const fetcher = fakeApi().fetcher;
   const event = (button: InboundEvent['button']): InboundEvent => ({
     channel: 'bale',
@@ -263,45 +266,48 @@ describe('the Bot API family: configuration', () => {
 
   it('turns a messenger on by its token, with its own variables and API base', async () => {
     expect(soroush(env({}), fetcher)).toBeNull();
-    const on = soroush(env({ SOROUSH_BOT_TOKEN: '1:abc', SOROUSH_WEBHOOK_SECRET: 's' }), fetcher);
-    expect(on).toMatchObject({ id: 'soroush', webhookSecret: 's' });
+    const on = soroush(env({ SOROUSH_BOT_TOKEN: '1:abc', SOROUSH_WEBHOOK_SECRET: S }), fetcher);
+    expect(on).toMatchObject({ id: 'soroush', webhookSecrets: [S] });
     expect(on?.verify).toBeUndefined();
-    expect(bale(env({ SOROUSH_BOT_TOKEN: '1:abc', SOROUSH_WEBHOOK_SECRET: 's' }), fetcher)).toBeNull();
+    expect(bale(env({ SOROUSH_BOT_TOKEN: '1:abc', SOROUSH_WEBHOOK_SECRET: S }), fetcher)).toBeNull();
     const api = fakeApi(ok(1));
-    await bale(env({ BALE_BOT_TOKEN: '2:def', BALE_WEBHOOK_SECRET: 's' }), api.fetcher)?.send('5', { text: 'x' });
+    await bale(env({ BALE_BOT_TOKEN: '2:def', BALE_WEBHOOK_SECRET: S }), api.fetcher)?.send('5', { text: 'x' });
     expect(api.calls[0]?.url).toBe('https://tapi.bale.ai/bot2:def/sendMessage');
   });
 
   it('a third messenger of the family is its name, its address and its limit', () => {
     const other = botApiChannel({ id: 'other', apiBase: 'https://other.test', textLimit: 4096 });
-    expect(other(env({ OTHER_BOT_TOKEN: '3:ghi', OTHER_WEBHOOK_SECRET: 's' }), fetcher)?.id).toBe('other');
+    expect(other(env({ OTHER_BOT_TOKEN: '3:ghi', OTHER_WEBHOOK_SECRET: S }), fetcher)?.id).toBe('other');
   });
 
   it('names what is missing or malformed, never the values', () => {
     expect(() => bale(env({ BALE_BOT_TOKEN: '2:def' }), fetcher)).toThrow(
       expect.objectContaining({ variables: ['BALE_WEBHOOK_SECRET'] }),
     );
+    expect(() => bale(env({ BALE_BOT_TOKEN: '2:def', BALE_WEBHOOK_SECRET: 'short' }), fetcher)).toThrow(
+      expect.objectContaining({ variables: ['BALE_WEBHOOK_SECRET'] }),
+    );
     expect(() =>
-      bale(env({ BALE_BOT_TOKEN: '2:def', BALE_WEBHOOK_SECRET: 's', BALE_API_BASE: 'nope' }), fetcher),
+      bale(env({ BALE_BOT_TOKEN: '2:def', BALE_WEBHOOK_SECRET: S, BALE_API_BASE: 'nope' }), fetcher),
     ).toThrow(ConfigError);
     expect(() =>
-      bale(env({ BALE_BOT_TOKEN: '2:def', BALE_WEBHOOK_SECRET: 's', BALE_SECRET_TOKEN: 'no spaces' }), fetcher),
+      bale(env({ BALE_BOT_TOKEN: '2:def', BALE_WEBHOOK_SECRET: S, BALE_SECRET_TOKEN: 'no spaces' }), fetcher),
     ).toThrow(expect.objectContaining({ variables: ['BALE_SECRET_TOKEN'] }));
   });
 
   it('checks the secret-token header only when one is configured', async () => {
     const channel = bale(
-      env({ BALE_BOT_TOKEN: '2:def', BALE_WEBHOOK_SECRET: 's', BALE_SECRET_TOKEN: 'tok_1' }),
+      env({ BALE_BOT_TOKEN: '2:def', BALE_WEBHOOK_SECRET: S, BALE_SECRET_TOKEN: 'tok_1' }),
       fetcher,
     ) as Channel;
-    expect(await channel.verify?.(new Headers({ 'X-Telegram-Bot-Api-Secret-Token': 'tok_1' }))).toBe(true);
-    expect(await channel.verify?.(new Headers({ 'X-Telegram-Bot-Api-Secret-Token': 'tok_2' }))).toBe(false);
-    expect(await channel.verify?.(new Headers())).toBe(false);
+    expect(channel.verify?.(new Headers({ 'X-Telegram-Bot-Api-Secret-Token': 'tok_1' }))).toBe(true);
+    expect(channel.verify?.(new Headers({ 'X-Telegram-Bot-Api-Secret-Token': 'tok_2' }))).toBe(false);
+    expect(channel.verify?.(new Headers())).toBe(false);
   });
 
   it('acknowledges a button press with answerCallbackQuery, and rejects when the messenger refuses', async () => {
     const api = fakeApi(() => Response.json({ ok: true, result: true }), refused(400));
-    const channel = bale(env({ BALE_BOT_TOKEN: '2:def', BALE_WEBHOOK_SECRET: 's' }), api.fetcher) as Channel;
+    const channel = bale(env({ BALE_BOT_TOKEN: '2:def', BALE_WEBHOOK_SECRET: S }), api.fetcher) as Channel;
     await channel.acknowledge?.(event({ callbackId: 'cbq-1', value: 'x' }));
     expect(api.calls[0]).toEqual({
       url: 'https://tapi.bale.ai/bot2:def/answerCallbackQuery',

@@ -103,7 +103,7 @@ describe('the Gap adapter', () => {
       return new Response('{}', { status: statuses.shift() });
     }) as typeof fetch;
     const channel = gap(
-      { GAP_BOT_TOKEN: 't'.repeat(64), GAP_WEBHOOK_SECRET: 's', GAP_API_BASE: 'https://gap.test' },
+      { GAP_BOT_TOKEN: 't'.repeat(64), GAP_WEBHOOK_SECRET: 's'.repeat(32), GAP_API_BASE: 'https://gap.test' },
       fetcher,
     );
     const pressed = parse(

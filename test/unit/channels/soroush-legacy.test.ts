@@ -216,7 +216,7 @@ describe('Soroush legacy: configuration', () => {
   it('is off without its token, and calls no webhook but reads a stream when on', () => {
     expect(soroushLegacy({}, fetcher)).toBeNull();
     const on = soroushLegacy({ SOROUSH_LEGACY_BOT_TOKEN: 'tok' }, fetcher);
-    expect(on).toMatchObject({ id: 'soroush-legacy', webhookSecret: null });
+    expect(on).toMatchObject({ id: 'soroush-legacy', webhookSecrets: [] });
     expect(on?.stream).toBeDefined();
     expect(on?.acknowledge).toBeUndefined();
   });

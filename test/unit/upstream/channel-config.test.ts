@@ -9,7 +9,7 @@ import { loadChannelKeys } from '../../../src/upstream/channel-keys.ts';
 
 const ENV = {
   LIBSQL_URL: 'http://127.0.0.1:1',
-  GSB_BASE_URL: 'http://gsb.test',
+  GSB_BASE_URL: 'https://gsb.test',
   GSB_CLIENT_ID: 'c',
   GSB_CLIENT_SECRET: 's',
   GSB_USERNAME: 'u',

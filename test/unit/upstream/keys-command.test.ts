@@ -31,7 +31,7 @@ describe('npm run keys', () => {
     // As the operator would configure them: the private line as GSB_SIGNING_KEY, the id as GSB_KEY_ID.
     const config = readConfig({
       LIBSQL_URL: 'http://127.0.0.1:1',
-      GSB_BASE_URL: 'http://gsb.test',
+      GSB_BASE_URL: 'https://gsb.test',
       GSB_CLIENT_ID: 'c',
       GSB_CLIENT_SECRET: 's',
       GSB_USERNAME: 'u',
