@@ -38,6 +38,7 @@ function engineStep(): { medianUs: number; p99Us: number } {
     channel: 'bale',
     chatId: '1',
     userId: '1',
+    privateChat: true,
     kind: 'text',
     text,
     button: null,

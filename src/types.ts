@@ -8,6 +8,11 @@ export interface InboundEvent {
   channel: string;
   chatId: string;
   userId: string | null;
+  /**
+   * Whether the chat is one person's own chat with the bot. Personal services, binding and «حساب من»
+   * live only there: in a group, every member would share one bound identity.
+   */
+  privateChat: boolean;
   kind: 'text' | 'button' | 'contact' | 'join' | 'other';
   /** The typed text, or the value of a reply-keyboard button (which arrives as text). */
   text: string | null;

@@ -42,6 +42,7 @@ export function step(
   context: StepContext = ANONYMOUS,
 ): StepResult {
   const turn: Turn = { now, catalogue, context };
+  if (!event.privateChat) return inGroup(event, now);
   if (state === null || event.kind === 'join') return toMenu(catalogue, now, fa.greeting);
   if (now - state.seenAt >= IDLE_MS) {
     const unfinished = state.at === 'form' || state.at === 'binding';
@@ -97,6 +98,17 @@ export function settle(
     replies: result.replies.map((reply) => ({ ...reply, inline: nextStepButtons(service.inputs.length > 0) })),
     call: null,
   };
+}
+
+/**
+ * In a group the bot does not chatter, and nothing personal happens: a command of its own (`/start`,
+ * `/menu`, …, also as `/start@bot`) or a press of its button gets one pointer to a private chat;
+ * everything else gets no answer.
+ */
+function inGroup(event: InboundEvent, now: number): StepResult {
+  const typed = event.text?.trim().replace(/@\w+$/, '') ?? '';
+  const addressed = event.kind === 'button' || (typed.startsWith('/') && commandIn(typed) !== null);
+  return { state: { at: 'menu', seenAt: now }, replies: addressed ? [{ text: fa.privateOnly }] : [], call: null };
 }
 
 function inForm(

@@ -16,6 +16,10 @@ export const fa = {
   /** Sent on «راهنما» inside a form, after the question's own help. */
   formControls: '«بازگشت» شما را به پرسش قبلی می‌برد و «لغو» به منو.',
   cancelled: 'درخواست لغو شد.',
+  /** The one answer in a group chat, to a command or a press of the bot's button. */
+  privateOnly:
+    'خدمات پیشخوان فقط در گفت‌وگوی خصوصی با من در دسترس است تا اطلاعات هر کس فقط برای خودش بماند. ' +
+    'روی نام من بزنید و در گفت‌وگوی خصوصی «شروع» را بفرستید.',
   notAChoice: 'این پاسخ جزو گزینه‌ها نیست؛ لطفاً یکی از دکمه‌ها را بزنید.',
   staleButton: 'این دکمه مربوط به پرسش دیگری است.',
   tooManyTries:

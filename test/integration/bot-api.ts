@@ -59,6 +59,19 @@ export const fixtures = {
       message: { message_id: 1n, date: date(), chat: chat(chatId) },
     },
   }),
+  /** A message in a group chat (a negative id, as these APIs give groups), from one of its members. */
+  inGroup: (groupId: string, memberId: string, fields: { text: string } | { contact: string }) => ({
+    update_id: nextUpdateId(),
+    message: {
+      message_id: BigInt(lastUpdateId),
+      date: date(),
+      chat: { id: BigInt(groupId), type: 'group', title: 'خانواده' },
+      from: user(memberId),
+      ...('text' in fields
+        ? { text: fields.text }
+        : { contact: { phone_number: fields.contact, first_name: 'علی', user_id: BigInt(memberId) } }),
+    },
+  }),
   contact: (chatId: string, phone: string) => ({
     update_id: nextUpdateId(),
     message: {

@@ -143,6 +143,7 @@ describe('recovery', () => {
       channel: 'gap',
       chatId,
       userId: null,
+      privateChat: true,
       kind: 'text' as const,
       text: 'سلام',
       button: null,

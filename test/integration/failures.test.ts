@@ -53,6 +53,7 @@ describe('failure met honestly', () => {
       channel: 'gap',
       chatId,
       userId: null,
+      privateChat: true,
       kind: 'text' as const,
       text: '1193653471',
       button: null,

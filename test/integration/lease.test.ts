@@ -35,6 +35,7 @@ async function storeTaking(deps: Deps, chatId: string, text: string, receivedAt 
     channel: 'gap',
     chatId,
     userId: null,
+    privateChat: true,
     kind: 'text',
     text,
     button: null,

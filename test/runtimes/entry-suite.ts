@@ -115,6 +115,7 @@ export function describeEntry(name: string, command: readonly [string, ...string
         channel: 'gap',
         chatId,
         userId: null,
+        privateChat: true,
         kind: 'text' as const,
         text: 'سلام',
         button: null,

@@ -20,7 +20,8 @@ const MAX_TEXT = 4096;
  * is parsed with every integer kept as text (exact-json.ts) rather than rounded to a double.
  */
 const Id = v.pipe(v.string(), v.regex(/^-?\d{1,20}$/));
-const Chat = v.looseObject({ id: Id });
+/** `private`, `group`, `supergroup`, `channel`; Bale's are the first, second and last (messengers.md §9). */
+const Chat = v.looseObject({ id: Id, type: v.optional(v.string()) });
 const User = v.looseObject({ id: Id });
 
 const Message = v.looseObject({
@@ -66,18 +67,25 @@ export function parseBotApiUpdate(channel: string, body: WebhookBody, receivedAt
   return { event: { ...base, ...eventOf(channel, update) }, dedupe };
 }
 
-type Parts = Pick<InboundEvent, 'chatId' | 'userId' | 'kind'> &
+type Parts = Pick<InboundEvent, 'chatId' | 'userId' | 'privateChat' | 'kind'> &
   Partial<Pick<InboundEvent, 'text' | 'button' | 'contact'>>;
+
+/** A chat is private when it says so, or, saying nothing, when it is its sender's own (its id is theirs). */
+function privateChat(chat: { id: string; type?: string }, senderId: string | null | undefined): boolean {
+  return chat.type === undefined ? chat.id === senderId : chat.type === 'private';
+}
 
 function eventOf(channel: string, update: v.InferOutput<typeof Update>): Parts {
   const { message, callback_query: query } = update;
   if (query) {
-    const chat = { chatId: query.message.chat.id, userId: query.from.id };
+    const { chat: where } = query.message;
+    const chat = { chatId: where.id, userId: query.from.id, privateChat: privateChat(where, query.from.id) };
     if (query.data === undefined || query.data === '') return { ...chat, kind: 'other' };
     return { ...chat, kind: 'button', button: { callbackId: query.id, value: query.data } };
   }
   if (message) {
-    const chat = { chatId: message.chat.id, userId: message.from?.id ?? null };
+    const userId = message.from?.id ?? null;
+    const chat = { chatId: message.chat.id, userId, privateChat: privateChat(message.chat, userId) };
     if (message.contact) {
       const { phone_number: phone, user_id: owner } = message.contact;
       const ownership =
@@ -99,8 +107,8 @@ function otherUpdate(channel: string, update: Record<string, unknown>): Parts {
     const { chat, from, message } = carrier.output;
     // In a private chat of these APIs the chat id is the user's id: the fallback for updates
     // that name only their sender.
-    const chatId = chat?.id ?? message?.chat.id ?? from?.id;
-    if (chatId !== undefined) return { chatId, userId: from?.id ?? null, kind: 'other' };
+    const where = chat ?? message?.chat ?? (from && { id: from.id });
+    if (where) return { chatId: where.id, userId: from?.id ?? null, privateChat: privateChat(where, from?.id), kind: 'other' };
   }
   throw new ChannelError(channel, 'update names no chat');
 }

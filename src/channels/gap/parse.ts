@@ -38,6 +38,8 @@ export function parseGapUpdate(body: WebhookBody, receivedAt: number, windowMs: 
     channel: CHANNEL,
     chatId: update.chat_id,
     userId: update.from === undefined ? null : senderId(update.from),
+    // Gap bots have no group chats: a chat is one bot and one person (messengers.md §9).
+    privateChat: true,
     text: null,
     button: null,
     contact: null,

@@ -84,6 +84,8 @@ export function parseSoroushLegacyMessage(
     channel: CHANNEL,
     chatId: message.from,
     userId: message.from,
+    // This API's chats are one to one: a message comes from, and goes to, one person.
+    privateChat: true,
     text: null,
     button: null,
     contact: null,

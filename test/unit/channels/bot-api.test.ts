@@ -25,6 +25,7 @@ describe('the Bot API adapter: parsing', () => {
       channel: 'soroush',
       chatId: '12345678',
       userId: '12345678',
+      privateChat: true,
       kind: 'text',
       text: '/start',
       button: null,
@@ -32,6 +33,22 @@ describe('the Bot API adapter: parsing', () => {
       receivedAt: 1000,
     });
     expect(dedupe).toEqual({ basis: 'update:1001', windowMs: null });
+  });
+
+  it.each([
+    ['private', '{"id":7,"type":"private"}', '7', true],
+    ['a group', '{"id":-100,"type":"group"}', '7', false],
+    ['a supergroup', '{"id":-1007,"type":"supergroup"}', '7', false],
+    ["Bale's channel", '{"id":-200,"type":"channel"}', '7', false],
+    ["untyped, the sender's own", '{"id":7}', '7', true],
+    ['untyped, another', '{"id":8}', '7', false],
+  ])('tells %s chat from the others', (_, chat, from, expected) => {
+    const message = parse(`{"update_id":1,"message":{"chat":${chat},"from":{"id":${from}},"text":"x"}}`);
+    expect(message.event.privateChat).toBe(expected);
+    const press = parse(
+      `{"update_id":2,"callback_query":{"id":"c","from":{"id":${from}},"data":"x","message":{"chat":${chat}}}}`,
+    );
+    expect(press.event.privateChat).toBe(expected);
   });
 
   it('keeps chat, user and update ids beyond 2^53 exact, as strings', () => {
@@ -256,6 +273,7 @@ describe('the Bot API family: configuration', () => {
     channel: 'bale',
     chatId: '5',
     userId: '5',
+    privateChat: true,
     kind: button ? 'button' : 'text',
     text: null,
     button,

@@ -25,6 +25,7 @@ function event(fields: Partial<InboundEvent>): InboundEvent {
     channel: 'gap',
     chatId: '1',
     userId: null,
+    privateChat: true,
     kind: 'text',
     text: null,
     button: null,

@@ -20,6 +20,7 @@ function text(data: string): InboundEvent {
     channel: 'gap',
     chatId: '1',
     userId: null,
+    privateChat: true,
     kind: 'text',
     text: data,
     button: null,
@@ -457,5 +458,40 @@ describe('the next step after an answer', () => {
     const calling: ConversationState = { at: 'calling', service: 'military', answers: {}, seenAt: NOW };
     const result = settle(calling, { kind: 'not-found' }, catalogue);
     expect(inlineButtons(result)).toEqual([[{ label: fa.menuButton, value: fa.menuButton }]]);
+  });
+});
+
+describe('a group chat', () => {
+  const inGroup = (event: InboundEvent): InboundEvent => ({ ...event, chatId: '-100', privateChat: false });
+
+  it.each(['/start', '/start@pishkhan_bot', '/menu', '/help'])(
+    'answers %s with one pointer to a private chat',
+    (command) => {
+      const result = step(null, inGroup(text(command)), NOW, catalogue);
+      expect(result.replies).toEqual([{ text: fa.privateOnly }]);
+      expect(result.call).toBeNull();
+    },
+  );
+
+  it("answers a press of the bot's own button with the pointer too", () => {
+    expect(step(null, inGroup(press(fa.menuButton)), NOW, catalogue).replies).toEqual([{ text: fa.privateOnly }]);
+  });
+
+  it.each(['سلام', 'منو', faServices.postcode.title, faServices.military.title, faIdentity.accountButton, '/weather'])(
+    'says nothing to %s, and opens nothing',
+    (said) => {
+      const result = step({ at: 'menu', seenAt: NOW }, inGroup(text(said)), NOW, catalogue);
+      expect(result).toEqual({ state: { at: 'menu', seenAt: NOW }, replies: [], call: null });
+    },
+  );
+
+  it('takes no contact card, whoever sent it', () => {
+    const card = inGroup({
+      ...text(''),
+      kind: 'contact',
+      text: null,
+      contact: { phone: '09121234567', ownership: 'own' },
+    });
+    expect(step({ at: 'menu', seenAt: NOW }, card, NOW, catalogue).replies).toEqual([]);
   });
 });
