@@ -14,7 +14,7 @@ import { nationalCode as nationalCodeSchema } from '../validation/national-code.
 import { ask } from './form.ts';
 import { contactKeyboard, formKeyboard } from './keyboards.ts';
 import { toMenu } from './menu.ts';
-import { accountOf, type Binding, type BindingState, type StepResult, type Turn } from './state.ts';
+import { accountOf, type Binding, type BindingState, codeAllowed, type StepResult, type Turn } from './state.ts';
 import type { Command } from './words.ts';
 
 /** Binding attempts (contact cards accepted) per chat per day; Shahkar's per-national-code limit is the store's. */
@@ -109,6 +109,7 @@ function contactShared(
     };
   }
   // Gap cannot tell a forwarded card from one's own: only the number's owner reads its chat.
+  if (!codeAllowed(turn)) return toMenu(turn.catalogue, turn.now, faIdentity.codesLimited);
   const { fresh, freshHash } = turn.context.codes;
   const code: Binding = { stage: 'code', mobile, codeHash: freshHash, sentAt: turn.now, wrongTries: 0 };
   return {

@@ -26,7 +26,7 @@ import {
   type StepContext,
   type StepResult,
   type Turn,
-  withAccount,
+  withNeeds,
 } from './state.ts';
 import { type Command, commandIn } from './words.ts';
 
@@ -48,7 +48,7 @@ export function step(
     const unfinished = state.at === 'form' || state.at === 'binding';
     return toMenu(catalogue, now, unfinished ? `${fa.greeting}\n\n${fa.formExpired}` : fa.greeting);
   }
-  return withAccount(state, () => decide(state, event, turn));
+  return withNeeds(state, () => decide(state, event, turn));
 }
 
 function decide(state: ConversationState, event: InboundEvent, turn: Turn): StepResult {

@@ -58,6 +58,12 @@ export interface StepContext {
   /** Whether the messenger can deliver a message to a phone number's own chat (Gap's `+98…`). */
   codeToPhone: boolean;
   /**
+   * Whether a one-time code may go to the number of the event's contact card (a number gets only so
+   * many, whichever chat asks): null until a step is about to send one (`needs: 'code'`), when the
+   * processor claims a send and runs the step again.
+   */
+  codeAllowed: boolean | null;
+  /**
    * A one-time code drawn for this step with its keyed hash, used only if the step sends a code,
    * and the keyed hash of the event's text read as a code (null when it is not six digits).
    */
@@ -71,6 +77,7 @@ export interface StepContext {
 export const ANONYMOUS: StepContext = {
   account: { identity: null, bindingAttempts: 0 },
   codeToPhone: false,
+  codeAllowed: null,
   codes: { fresh: '', freshHash: '', typedHash: null },
 };
 
@@ -81,22 +88,33 @@ export interface Turn {
   context: StepContext;
 }
 
-/** Thrown by `accountOf`, caught by `withAccount`: deep inside a step, the quickest way out. */
-const ACCOUNT_NEEDED = Symbol('account needed');
+/** What a step may stop for, to be run again once the processor has it. */
+export type Need = 'account' | 'code';
+
+/** Thrown by `accountOf` and `codeAllowed`, caught by `withNeeds`: deep inside a step, the quickest way out. */
+class Needed {
+  constructor(readonly need: Need) {}
+}
 
 /** The chat's account; when the processor has not read it yet, the step stops here (see StepContext.account). */
 export function accountOf(turn: Turn): Account {
   if (turn.context.account) return turn.context.account;
-  throw ACCOUNT_NEEDED;
+  throw new Needed('account');
 }
 
-/** Runs `decide`; when it stopped for the account, answers `needs: 'account'` (with `state` unchanged). */
-export function withAccount(state: ConversationState, decide: () => StepResult): StepResult {
+/** Whether a one-time code may go to the contact's number; unclaimed yet, the step stops here. */
+export function codeAllowed(turn: Turn): boolean {
+  if (turn.context.codeAllowed !== null) return turn.context.codeAllowed;
+  throw new Needed('code');
+}
+
+/** Runs `decide`; when it stopped for something, answers `needs` (with `state` unchanged). */
+export function withNeeds(state: ConversationState, decide: () => StepResult): StepResult {
   try {
     return decide();
   } catch (error) {
-    if (error !== ACCOUNT_NEEDED) throw error;
-    return { state, replies: [], call: null, needs: 'account' };
+    if (!(error instanceof Needed)) throw error;
+    return { state, replies: [], call: null, needs: error.need };
   }
 }
 
@@ -115,6 +133,6 @@ export interface StepResult {
   /** Set when the step needs the bus; its outcome goes to `settle`. */
   call: UpstreamCall | null;
   effect?: Effect;
-  /** The step could not decide without the chat's account: nothing else in this result counts. */
-  needs?: 'account';
+  /** The step could not decide without this: nothing else in this result counts. */
+  needs?: Need;
 }

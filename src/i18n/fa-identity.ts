@@ -17,8 +17,12 @@ export const faIdentity = {
   notAContact: 'لطفاً شماره را با دکمه بفرستید.',
   otherContact: 'این شماره‌ی کس دیگری است؛ فقط شماره‌ی خودتان پذیرفته می‌شود.',
   notAMobile: 'این شماره همراه ایران نیست.',
-  /** Sent to the phone number's own Gap chat. */
-  codeMessage: (code: string) => `کد تأیید پیشخوان: ${code}`,
+  /** Sent to the phone number's own Gap chat: its owner may not have asked for it. */
+  codeMessage: (code: string) =>
+    `کد تأیید پیشخوان: ${code}\nاین کد برای ثبت این شماره در پیشخوان خواسته شده است؛ آن را به هیچ کس ندهید. ` +
+    'اگر شما نخواسته‌اید، نادیده بگیرید.',
+  /** A number gets only so many codes an hour and a day, whichever chats ask for them. */
+  codesLimited: 'به این شماره به‌تازگی چند کد فرستاده‌ایم؛ برای جلوگیری از مزاحمت، کمی بعد دوباره امتحان کنید.',
   askCode: 'کدی را که به گپِ این شماره فرستادیم بنویسید (تا ۵ دقیقه).',
   wrongCode: 'کد درست نیست.',
   tooManyWrongCodes: 'کد سه بار نادرست بود؛ چیزی ثبت نشد.',
@@ -37,9 +41,13 @@ export const faIdentity = {
     `کد ملی: \u2066${nationalCode}\u2069\nشماره همراه: \u2066${mobile}\u2069`,
   accountEmpty: 'هویتی ثبت نشده است.',
   eraseButton: 'حذف اطلاعات من',
-  confirmErase: 'هویت، گفت‌وگو و پیام‌های شما پاک شود؟ فقط سابقه‌ی بی‌نام درخواست‌ها می‌ماند.',
+  confirmErase:
+    'هویت، گفت‌وگو و پیام‌های شما در این پیام‌رسان پاک شود؟ از درخواست‌ها فقط سابقه‌ای با شناسه‌ی رمزشده و ' +
+    'چهار رقم آخر می‌ماند.',
   eraseYes: 'بله، حذف شود',
   eraseNo: 'نه',
-  erased: 'اطلاعات شما حذف شد؛ فقط سابقه‌ی بی‌نام درخواست‌ها می‌ماند.',
+  erased:
+    'اطلاعات شما در این پیام‌رسان حذف شد. از درخواست‌ها فقط سابقه‌ای با شناسه‌ی رمزشده و چهار رقم آخر می‌ماند؛ ' +
+    'ثبت شما در پیام‌رسان‌های دیگر جداست و آن‌جا جداگانه حذف می‌شود.',
   notErased: 'چیزی حذف نشد.',
 } as const;

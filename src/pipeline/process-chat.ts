@@ -25,7 +25,7 @@ import { dueRepliesQuery, type OutboxMark } from '../store/outbox.ts';
 import type { InboundEvent, Reply } from '../types.ts';
 import { deliverReplies } from './deliver.ts';
 import { type EventRun, runEvent } from './run-event.ts';
-import { openState, type Session } from './session.ts';
+import { limitKeyOf, openState, type Session } from './session.ts';
 
 export const MAX_EVENT_ATTEMPTS = 5;
 
@@ -121,6 +121,7 @@ async function commit(session: Session, eventId: number, run: Exclude<EventRun, 
   const { deps, chat, lease } = session;
   const bound = run.effects.find((effect) => effect.kind === 'bind')?.identity;
   const attempt = run.effects.some((effect) => effect.kind === 'attempt');
+  const attemptKey = attempt ? await limitKeyOf(session) : undefined;
   const marks = session.marks.splice(0);
   const committed = await commitStep(deps.store, {
     chat,
@@ -131,7 +132,7 @@ async function commit(session: Session, eventId: number, run: Exclude<EventRun, 
     eventId,
     now: deps.now(),
     marks,
-    attempt,
+    attempt: attemptKey,
     bind: bound && (await sealIdentity(deps.store, chat, bound, await deps.hash(bound.nationalCode))),
   }).catch((error: unknown) => {
     session.marks.unshift(...marks);

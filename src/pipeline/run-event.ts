@@ -12,10 +12,11 @@ import type { Deps } from '../deps.ts';
 import { UpstreamError } from '../errors.ts';
 import { log, logError } from '../log.ts';
 import { renewLease } from '../store/conversations.ts';
-import { claimNationalCodeCheck, readAccount } from '../store/identities.ts';
+import { readAccount } from '../store/identities.ts';
+import { claimCodeSend, claimNationalCodeCheck, mobileLimitKey } from '../store/limits.ts';
 import type { InboundEvent, Reply, UpstreamCall, UpstreamOutcome } from '../types.ts';
 import { codeHash, drawCode, typedCode } from './one-time-code.ts';
-import { callsDeadline, outOfTime, type Session } from './session.ts';
+import { callsDeadline, limitKeyOf, outOfTime, type Session } from './session.ts';
 
 /** At most two: Shahkar's match lets the chosen service make its own call in the same step. */
 const MAX_CALLS_PER_EVENT = 2;
@@ -41,8 +42,20 @@ export async function runEvent(session: Session, event: InboundEvent, eventId: n
   try {
     const context = await stepContext(session, event);
     let result = step(session.state, event, event.receivedAt, deps.catalogue, context);
-    if (result.needs === 'account') {
-      context.account = session.account = await readAccount(deps.store, session.chat, deps.now());
+    // A step that stopped for something is run again once it is there (each is fetched at most once).
+    for (let tries = 0; result.needs && tries < 2; tries++) {
+      if (result.needs === 'account') {
+        context.account = session.account = await readAccount(
+          deps.store,
+          session.chat,
+          await limitKeyOf(session),
+          deps.now(),
+        );
+      } else {
+        // A round trip only when a code is about to go: a number gets only so many, whichever chats ask.
+        const mobileKey = await mobileLimitKey(deps.hash, event.contact?.phone ?? '');
+        context.codeAllowed = await claimCodeSend(deps.store, mobileKey, deps.now());
+      }
       result = step(session.state, event, event.receivedAt, deps.catalogue, context);
     }
     const replies = [...result.replies];
@@ -73,14 +86,14 @@ const NO_CODES: StepContext['codes'] = { fresh: '', freshHash: '', typedHash: nu
 /** The engine's inputs besides the event; a code is drawn for every step of a binding. */
 async function stepContext({ deps, chat, account, state }: Session, event: InboundEvent): Promise<StepContext> {
   const codeToPhone = deps.channels.get(chat.channel)?.codeToPhone === true;
-  if (state?.at !== 'binding') return { account, codeToPhone, codes: NO_CODES };
+  if (state?.at !== 'binding') return { account, codeToPhone, codeAllowed: null, codes: NO_CODES };
   const fresh = drawCode();
   const typed = typedCode(event.text);
   const [freshHash, typedHash] = await Promise.all([
     codeHash(deps.hash, chat, fresh),
     typed === null ? null : codeHash(deps.hash, chat, typed),
   ]);
-  return { account, codeToPhone, codes: { fresh, freshHash, typedHash } };
+  return { account, codeToPhone, codeAllowed: null, codes: { fresh, freshHash, typedHash } };
 }
 
 /**
@@ -142,13 +155,13 @@ async function callUpstream(
   call: UpstreamCall,
   idempotencyKey: string,
 ): Promise<UpstreamOutcome | 'out-of-time'> {
-  const { deps, chat } = session;
+  const { deps } = session;
   if (outOfTime(session)) return 'out-of-time';
   const started = deps.now();
   const subject = call.subject ?? deps.catalogue.byId(call.service)?.upstream.subject?.(call.body);
   // Shahkar says whose number is whose: the per-national-code limit keeps it from being probed.
   if (call.service === SHAHKAR.id && subject) {
-    if (!(await claimNationalCodeCheck(deps.store, chat, await deps.hash(subject), started))) {
+    if (!(await claimNationalCodeCheck(deps.store, await limitKeyOf(session), await deps.hash(subject), started))) {
       return { kind: 'limited' };
     }
   }

@@ -7,6 +7,7 @@ import type { Account, ConversationState } from '../conversation/state.ts';
 import type { Deps } from '../deps.ts';
 import type { Lease } from '../store/conversations.ts';
 import { type ChatKey, sealContext } from '../store/db.ts';
+import { chatLimitKey } from '../store/limits.ts';
 import type { OutboxMark } from '../store/outbox.ts';
 import type { InboundEvent } from '../types.ts';
 
@@ -23,7 +24,15 @@ export interface Session {
   version: number;
   /** Read when a step first needs it, then kept up to date by the steps' effects. */
   account: Account | null;
+  /** The keyed hash the chat's binding limits are counted under, made when first needed. */
+  limitKey?: Promise<string>;
   marks: OutboxMark[];
+}
+
+/** The keyed hash the chat's binding limits are counted under (store/limits.ts). */
+export function limitKeyOf(session: Session): Promise<string> {
+  session.limitKey ??= chatLimitKey(session.deps.hash, session.chat);
+  return session.limitKey;
 }
 
 /** A held chat's state, opened. */

@@ -37,6 +37,7 @@ export async function sweep(deps: Deps): Promise<void> {
     purgedEvents: purged.events,
     purgedReplies: purged.replies,
     purgedClaims: purged.claims,
+    purgedLimits: purged.limits,
     ms: deps.now() - started,
   });
 }

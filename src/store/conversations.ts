@@ -13,7 +13,8 @@ import type { ConversationState } from '../conversation/state.ts';
 import type { Reply } from '../types.ts';
 import { batchCarryingAudit } from './audit.ts';
 import { type ChatKey, type Db, type Store, sealContext } from './db.ts';
-import { recordAttempt, type SealedIdentity, storeIdentity } from './identities.ts';
+import { type SealedIdentity, storeIdentity } from './identities.ts';
+import { recordAttempt } from './limits.ts';
 import { type DueRow, dueRepliesQuery, markStatements, type OutboxMark, queueReplies } from './outbox.ts';
 import { conversations } from './schema.ts';
 
@@ -113,8 +114,8 @@ export interface Step {
   now: number;
   /** What the sends since the holder's last batch came to. */
   marks: readonly OutboxMark[];
-  /** A binding attempt began in this step. */
-  attempt?: boolean;
+  /** A binding attempt began in this step: counted under this key of the chat (store/limits.ts). */
+  attempt?: string;
   /** Shahkar matched in this step: the identity to keep. */
   bind?: SealedIdentity;
 }
@@ -145,7 +146,7 @@ export async function commitStep(store: Store, step: Step): Promise<{ due: DueRo
     queueReplies(db, chat, { bodies, kind: 'reply', now, when: saved }),
     db.run(sql`update inbox set status = 'done', processed_at = ${now} where id = ${step.eventId} and ${saved}`),
     ...markStatements(db, step.marks),
-    ...(step.attempt ? [recordAttempt(db, chat, now, saved)] : []),
+    ...(step.attempt ? [recordAttempt(db, step.attempt, now, saved)] : []),
     ...(step.bind ? [storeIdentity(db, chat, step.bind, now, saved)] : []),
     dueRepliesQuery(db, chat, now),
   ]);

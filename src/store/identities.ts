@@ -1,18 +1,14 @@
 /**
- * Bound identities and binding attempts (gsb-channel.md §6), and the erasure of a chat. The
- * identity is sealed bound to its chat; the national code is looked up and counted by keyed hash.
+ * Bound identities (docs/upstream.md: identity binding) and the erasure of a chat. The identity is
+ * sealed bound to its chat; the national code is looked up by keyed hash.
  */
-import { and, count, eq, gt, lte, type SQL, sql } from 'drizzle-orm';
+import { and, eq, lte, type SQL, sql } from 'drizzle-orm';
 import type { Account } from '../conversation/state.ts';
 import type { Identity } from '../types.ts';
 import { batchCarryingAudit } from './audit.ts';
 import { type ChatKey, type Db, type Store, sealContext } from './db.ts';
-import { bindingAttempts, conversations, identities, inbox, outbox } from './schema.ts';
-
-/** The window of the binding limits. */
-export const BINDING_WINDOW_MS = 24 * 60 * 60_000;
-/** Shahkar checks of one national code per window, whichever chats they come from. */
-export const MAX_NATIONAL_CODE_CHECKS = 5;
+import { attemptsQuery } from './limits.ts';
+import { conversations, identities, inbox, outbox } from './schema.ts';
 
 /** An identity ready to store: sealed, with its national code's keyed hash. */
 export interface SealedIdentity {
@@ -21,18 +17,16 @@ export interface SealedIdentity {
 }
 
 const ofChat = (chat: ChatKey) => and(eq(identities.channel, chat.channel), eq(identities.chatId, chat.chatId));
-const attemptsOfChat = (chat: ChatKey) =>
-  and(eq(bindingAttempts.channel, chat.channel), eq(bindingAttempts.chatId, chat.chatId));
 
-/** The chat's bound identity (opened) and its binding attempts within the window, in one round trip. */
-export async function readAccount(store: Store, chat: ChatKey, now: number): Promise<Account> {
+/**
+ * The chat's bound identity (opened) and its binding attempts within the window (counted under
+ * `chatKey`, store/limits.ts), in one round trip.
+ */
+export async function readAccount(store: Store, chat: ChatKey, chatKey: string, now: number): Promise<Account> {
   const { db } = store;
   const [bound, attempts] = await db.batch([
     db.select({ sealed: identities.sealed }).from(identities).where(ofChat(chat)),
-    db
-      .select({ attempts: count() })
-      .from(bindingAttempts)
-      .where(and(attemptsOfChat(chat), gt(bindingAttempts.at, now - BINDING_WINDOW_MS))),
+    attemptsQuery(db, chatKey, now),
   ]);
   const sealed = bound[0]?.sealed;
   const identity = sealed
@@ -59,36 +53,12 @@ export function storeIdentity(db: Db, chat: ChatKey, identity: SealedIdentity, n
       national_code_hash = excluded.national_code_hash, created_at = excluded.created_at`);
 }
 
-/** For a commit's batch, only `when` its condition holds: counts a binding attempt of the chat. */
-export function recordAttempt(db: Db, chat: ChatKey, now: number, when: SQL) {
-  return db.run(sql`insert into binding_attempts (channel, chat_id, at)
-    select ${chat.channel}, ${chat.chatId}, ${now} where ${when}`);
-}
-
 /**
- * Before Shahkar is asked: marks the chat's latest attempt with the national code's keyed hash,
- * unless that national code was already checked MAX_NATIONAL_CODE_CHECKS times in the window.
- * @returns whether the check may go ahead
- */
-export async function claimNationalCodeCheck(
-  { db }: Store,
-  chat: ChatKey,
-  nationalCodeHash: string,
-  now: number,
-): Promise<boolean> {
-  const marked = await db.all<{ id: number }>(sql`update binding_attempts set national_code_hash = ${nationalCodeHash}
-    where id = (select max(id) from binding_attempts where ${attemptsOfChat(chat)})
-      and (select count(*) from binding_attempts
-           where national_code_hash = ${nationalCodeHash} and at > ${now - BINDING_WINDOW_MS}) < ${MAX_NATIONAL_CODE_CHECKS}
-    returning id`);
-  return marked.length > 0;
-}
-
-/**
- * «حذف اطلاعات من»: deletes the chat's identity, binding attempts, sent and unsent replies, and its
- * events up to `lastEventId` (later ones are new messages, processed afresh), and empties its
- * conversation, which its holder keeps (settleChat deletes the row once nothing is pending). The
- * audit log keeps its rows: they hold no personal data in clear, and their chains must stay whole.
+ * «حذف اطلاعات من»: deletes the chat's identity, sent and unsent replies, and its events up to
+ * `lastEventId` (later ones are new messages, processed afresh), and empties its conversation,
+ * which its holder keeps (settleChat deletes the row once nothing is pending). What stays is
+ * pseudonymous: the audit rows (a keyed hash and four digits of each identifier, in chains that
+ * must stay whole) and the binding limits' counters (keyed hashes, until their window ends).
  */
 export async function eraseChat(
   store: Store,
@@ -98,7 +68,6 @@ export async function eraseChat(
   const { db } = store;
   await batchCarryingAudit(store, [
     db.delete(identities).where(ofChat(chat)),
-    db.delete(bindingAttempts).where(attemptsOfChat(chat)),
     db
       .update(conversations)
       .set({ state: null, version: sql`${conversations.version} + 1`, updatedAt: now })

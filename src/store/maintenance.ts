@@ -1,6 +1,7 @@
 /** What the scheduled sweep asks of the store: chats with work left, retention, and counts. */
 import { and, count, eq, inArray, lte, min, sql } from 'drizzle-orm';
 import type { ChatKey, Store } from './db.ts';
+import { purgeLimitsStatements } from './limits.ts';
 import { dedupeClaims, inbox, outbox } from './schema.ts';
 
 /** Processed events and sent replies are kept this long (sealed), for tracing a complaint. */
@@ -28,7 +29,7 @@ export async function chatsWithWork(
 
 /** Deletes what is past its retention; returns how many rows of each kind went. */
 export async function purgeExpired({ db }: Store, now: number) {
-  const [events, replies, claims] = await db.batch([
+  const [events, replies, claims, attempts, codes] = await db.batch([
     db.delete(inbox).where(
       sql`(${inbox.status} = 'done' and ${inbox.processedAt} < ${now - RETENTION_MS})
           or (${inbox.status} = 'dead' and ${inbox.processedAt} < ${now - DEAD_LETTER_RETENTION_MS})`,
@@ -38,8 +39,14 @@ export async function purgeExpired({ db }: Store, now: number) {
           or (${outbox.status} = 'dead' and ${outbox.createdAt} < ${now - DEAD_LETTER_RETENTION_MS})`,
     ),
     db.delete(dedupeClaims).where(lte(dedupeClaims.expiresAt, now)),
+    ...purgeLimitsStatements(db, now),
   ]);
-  return { events: events.rowsAffected, replies: replies.rowsAffected, claims: claims.rowsAffected };
+  return {
+    events: events.rowsAffected,
+    replies: replies.rowsAffected,
+    claims: claims.rowsAffected,
+    limits: attempts.rowsAffected + codes.rowsAffected,
+  };
 }
 
 /** The counts an operator watches: inbox lag, outbox backlog, dead letters. */

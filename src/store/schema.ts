@@ -152,19 +152,32 @@ export const identities = sqliteTable(
 
 /**
  * Identity binding attempts, for the daily limits per chat and per national code: one row when a
- * contact card is accepted, given the national code's keyed hash when Shahkar is asked.
+ * contact card is accepted, given the national code's keyed hash when Shahkar is asked. Only keyed
+ * hashes, no chat id: the rows outlive an erasure (which would otherwise reset the limits) until
+ * their window ends.
  */
 export const bindingAttempts = sqliteTable(
   'binding_attempts',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    channel: text('channel').notNull(),
-    chatId: text('chat_id').notNull(),
+    /** The keyed hash of the chat (store/limits.ts). */
+    chatHash: text('chat_hash').notNull(),
     nationalCodeHash: text('national_code_hash'),
     at: integer('at').notNull(),
   },
   (table) => [
-    index('binding_attempts_chat').on(table.channel, table.chatId, table.at),
+    index('binding_attempts_chat').on(table.chatHash, table.at),
     index('binding_attempts_national_code').on(table.nationalCodeHash, table.at),
   ],
+);
+
+/** One-time codes sent, by the keyed hash of the number they went to: a number gets only so many. */
+export const codeSends = sqliteTable(
+  'code_sends',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    mobileHash: text('mobile_hash').notNull(),
+    at: integer('at').notNull(),
+  },
+  (table) => [index('code_sends_mobile').on(table.mobileHash, table.at)],
 );

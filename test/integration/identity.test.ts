@@ -6,16 +6,23 @@
 import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MAX_BINDING_ATTEMPTS } from '../../src/conversation/binding.ts';
 import { depsFor } from '../../src/deps.ts';
 import { fa } from '../../src/i18n/fa.ts';
 import { faIdentity } from '../../src/i18n/fa-identity.ts';
 import { faServices } from '../../src/i18n/fa-services.ts';
-import { claimNationalCodeCheck, MAX_NATIONAL_CODE_CHECKS, recordAttempt } from '../../src/store/identities.ts';
+import {
+  CODE_LIMITS,
+  chatLimitKey,
+  claimNationalCodeCheck,
+  MAX_NATIONAL_CODE_CHECKS,
+  recordAttempt,
+} from '../../src/store/limits.ts';
 import { codeSentTo, newMobile, shareContact } from './binding.ts';
 import * as botApi from './bot-api.ts';
 import { converse, newChatId, type SentMessage, waitForMessages } from './gap.ts';
 
-const CHAT_TABLES = ['identities', 'binding_attempts', 'conversations', 'inbox', 'outbox'] as const;
+const CHAT_TABLES = ['identities', 'conversations', 'inbox', 'outbox'] as const;
 
 /**
  * Binds on Gap from the greeting to Shahkar's answer; returns the chat's messages once there are
@@ -34,15 +41,21 @@ async function bindOnGap(chatId: string, mobile: string, nationalCode: string, e
   return waitForMessages(chatId, expected);
 }
 
+/** The chat's rows in each table that keys them by chat, and its binding attempts (kept under a keyed hash). */
 async function rowsOfChat(channel: string, chatId: string): Promise<Record<string, number>> {
-  const { db } = (await depsFor(env)).store;
+  const { store, hash } = await depsFor(env);
   const counts: Record<string, number> = {};
   for (const table of CHAT_TABLES) {
-    const [row] = await db.all<{ n: number }>(
+    const [row] = await store.db.all<{ n: number }>(
       sql`select count(*) as n from ${sql.identifier(table)} where channel = ${channel} and chat_id = ${chatId}`,
     );
     counts[table] = row?.n ?? -1;
   }
+  const key = await chatLimitKey(hash, { channel, chatId });
+  const [attempts] = await store.db.all<{ n: number }>(
+    sql`select count(*) as n from binding_attempts where chat_hash = ${key}`,
+  );
+  counts.binding_attempts = attempts?.n ?? -1;
   return counts;
 }
 
@@ -64,7 +77,7 @@ describe('binding an identity on Gap', () => {
     expect(await rowsOfChat('gap', chatId)).toMatchObject({ identities: 0 });
   });
 
-  it('shows the identity masked in «حساب من», and «حذف اطلاعات من» deletes every row of the chat', async () => {
+  it('shows the identity masked in «حساب من», and «حذف اطلاعات من» deletes every row of the chat but the pseudonymous ones', async () => {
     const chatId = newChatId();
     const mobile = newMobile();
     await bindOnGap(chatId, mobile, '0830166130');
@@ -76,7 +89,11 @@ describe('binding an identity on Gap', () => {
     const [audit] = await store.db.all<{ n: number }>(sql`select count(*) as n from audit_log`);
     const erased = await converse(chatId, faIdentity.eraseYes, 8);
     expect(erased.data).toContain(faIdentity.erased);
-    expect(await rowsOfChat('gap', chatId)).toEqual(Object.fromEntries(CHAT_TABLES.map((table) => [table, 0])));
+    // The attempt stays, under a keyed hash, until its window ends: erasing cannot reset the limit.
+    expect(await rowsOfChat('gap', chatId)).toEqual({
+      ...Object.fromEntries(CHAT_TABLES.map((table) => [table, 0])),
+      binding_attempts: 1,
+    });
     const [kept] = await store.db.all<{ n: number }>(sql`select count(*) as n from audit_log`);
     expect(kept?.n).toBeGreaterThanOrEqual(audit?.n ?? Number.POSITIVE_INFINITY);
     // A new conversation, bound no longer: the personal service binds again.
@@ -111,9 +128,9 @@ describe('the national code’s attempt limit', () => {
     const now = Date.now();
     const claims: boolean[] = [];
     for (let i = 0; i <= MAX_NATIONAL_CODE_CHECKS; i++) {
-      const chat = { channel: 'gap', chatId: newChatId() };
-      await store.db.batch([recordAttempt(store.db, chat, now, sql`1`)]);
-      claims.push(await claimNationalCodeCheck(store, chat, nationalCodeHash, now));
+      const chatKey = `limit-test-chat-${Math.random()}`;
+      await store.db.batch([recordAttempt(store.db, chatKey, now, sql`1`)]);
+      claims.push(await claimNationalCodeCheck(store, chatKey, nationalCodeHash, now));
     }
     expect(claims).toEqual([...Array(MAX_NATIONAL_CODE_CHECKS).fill(true), false]);
   });
@@ -150,4 +167,48 @@ describe('personal data in the store and the logs', () => {
     const logs = lines.join('\n');
     for (const secret of secrets) expect(logs, `${secret} in the logs`).not.toContain(secret);
   });
+});
+
+describe('limits that erasure cannot reset, and no flood of codes', () => {
+  it(`refuses a ${MAX_BINDING_ATTEMPTS + 1}th binding attempt of a chat in a day, erasures in between or not`, async () => {
+    const chatId = botApi.newChatId();
+    let sent = 0;
+    /** Sends `text` (or the chat's own contact card) and returns the reply it causes. */
+    const say = async (text: string | null) => {
+      const update =
+        text === null ? botApi.fixtures.contact(chatId, '+989121234567') : botApi.fixtures.text(chatId, text);
+      await botApi.postUpdate('bale', update);
+      const messages = await botApi.waitForMessages('bale', chatId, sent + 1);
+      sent = messages.length;
+      return messages.at(-1)?.text ?? '';
+    };
+    for (let attempt = 0; attempt < MAX_BINDING_ATTEMPTS; attempt++) {
+      await say('سلام');
+      expect(await say(faServices.military.title)).toContain(faIdentity.notice);
+      expect(await say(null)).toContain(faIdentity.askNationalCode);
+      await say('لغو');
+      await say(faIdentity.eraseButton);
+      expect(await say(faIdentity.eraseYes)).toContain(faIdentity.erased);
+    }
+    await say('سلام');
+    expect(await say(faServices.military.title)).toContain(faIdentity.tooManyAttempts);
+  }, 60_000);
+
+  it(`sends one mobile at most ${CODE_LIMITS[0].max} codes an hour, whichever chats ask, and says why not the next`, async () => {
+    const mobile = newMobile();
+    const chats = Array.from({ length: CODE_LIMITS[0].max + 1 }, () => newChatId());
+    const answers: string[] = [];
+    for (const chatId of chats) {
+      await converse(chatId, 'سلام', 0);
+      await converse(chatId, faServices.military.title, 1);
+      expect((await shareContact(chatId, mobile)).status).toBe(200);
+      answers.push((await waitForMessages(chatId, 3))[2]?.data ?? '');
+    }
+    expect(answers.slice(0, -1)).toEqual(Array(CODE_LIMITS[0].max).fill(faIdentity.askCode));
+    expect(answers.at(-1)).toContain(faIdentity.codesLimited);
+    // The refusal came after every code was sent: the number's chat holds exactly the codes allowed.
+    const codes = await waitForMessages(encodeURIComponent(`+98${mobile.slice(1)}`), CODE_LIMITS[0].max);
+    expect(codes).toHaveLength(CODE_LIMITS[0].max);
+    expect(codes[0]?.data).toContain('به هیچ کس ندهید');
+  }, 60_000);
 });

@@ -108,7 +108,8 @@ function otherUpdate(channel: string, update: Record<string, unknown>): Parts {
     // In a private chat of these APIs the chat id is the user's id: the fallback for updates
     // that name only their sender.
     const where = chat ?? message?.chat ?? (from && { id: from.id });
-    if (where) return { chatId: where.id, userId: from?.id ?? null, privateChat: privateChat(where, from?.id), kind: 'other' };
+    if (where)
+      return { chatId: where.id, userId: from?.id ?? null, privateChat: privateChat(where, from?.id), kind: 'other' };
   }
   throw new ChannelError(channel, 'update names no chat');
 }

@@ -21,6 +21,7 @@ describe('Soroush legacy: parsing a stream message', () => {
       channel: 'soroush-legacy',
       chatId: FROM,
       userId: FROM,
+      privateChat: true,
       kind: 'text',
       text: 'سلام',
       button: null,

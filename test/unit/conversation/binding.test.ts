@@ -44,10 +44,11 @@ const contact = (phone: string, ownership: 'own' | 'other' | 'unknown') =>
  * step, and the typed text's hash when it is six digits.
  */
 function gap(typed: string | null = null, more: Partial<StepContext & Account> = {}): StepContext {
-  const { identity = null, bindingAttempts = 0, ...context } = more;
+  const { identity = null, bindingAttempts = 0, codeAllowed = true, ...context } = more;
   return {
     account: { identity, bindingAttempts },
     codeToPhone: true,
+    codeAllowed,
     codes: { fresh: CODE, freshHash: hashOf(CODE), typedHash: typed === null ? null : hashOf(typed) },
     ...context,
   };
@@ -220,6 +221,26 @@ describe('binding refuses, and keeps nothing', () => {
     const left = step(uptoNationalCode(), text('لغو'), NOW, catalogue, gap());
     expect(left.state.at).toBe('menu');
     expect(lastText(left)).toContain(fa.cancelled);
+  });
+});
+
+describe('the codes one number gets', () => {
+  it('claims a send before a code goes, and says why not when the number has had its share', () => {
+    const opened = step(MENU, text(faServices.military.title), NOW, catalogue, gap());
+    const card = contact(MOBILE, 'unknown');
+    expect(step(opened.state, card, NOW, catalogue, gap(null, { codeAllowed: null })).needs).toBe('code');
+    const refused = step(opened.state, card, NOW, catalogue, gap(null, { codeAllowed: false }));
+    expect(refused.state.at).toBe('menu');
+    expect(lastText(refused)).toContain(faIdentity.codesLimited);
+    expect(refused.replies.some((reply) => reply.to !== undefined)).toBe(false);
+    expect(refused.effect).toBeUndefined();
+  });
+
+  it("needs no claim where the messenger says the card is the sender's own", () => {
+    const opened = step(MENU, text(faServices.military.title), NOW, catalogue, botApi());
+    const own = step(opened.state, contact(MOBILE, 'own'), NOW, catalogue, botApi({ codeAllowed: null }));
+    expect(own.needs).toBeUndefined();
+    expect(own.effect).toEqual({ kind: 'attempt' });
   });
 });
 
