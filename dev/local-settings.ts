@@ -36,6 +36,9 @@ export const localSoroushLegacy = {
   token: 'local-soroush-legacy-bot-token-00000000000000000000000000000000',
 };
 
+/** The audit log's key, for local data only. */
+export const localAuditKey = 'local-audit-key-for-the-dev-stack-0000000000';
+
 /** Keys for personal data at rest, for local data only. */
 export const localPii = {
   keys: JSON.stringify({ local1: 'AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=' }),
@@ -67,6 +70,7 @@ export function workerVars(urls: {
     PII_KEYS: localPii.keys,
     PII_KEY_ID: localPii.keyId,
     PII_PEPPER: localPii.pepper,
+    AUDIT_KEY: localAuditKey,
     GAP_API_BASE: urls.gap,
     GAP_BOT_TOKEN: localGap.token,
     GAP_WEBHOOK_SECRET: localGap.webhookSecret,

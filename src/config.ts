@@ -50,6 +50,8 @@ const Env = v.object({
   PII_KEYS: KeyMap,
   PII_KEY_ID: Required,
   PII_PEPPER: v.pipe(v.string(), v.minLength(16)),
+  // Keys the audit log's chains; never stored in the database (docs/upstream.md).
+  AUDIT_KEY: v.pipe(v.string(), v.minLength(32)),
 });
 
 export interface Config {
@@ -58,6 +60,8 @@ export interface Config {
   /** The signed channel's keys, imported in deps.ts (loadChannelKeys). */
   channel: ChannelSettings;
   pii: { keys: Record<string, string>; keyId: string; pepper: string };
+  /** The key of the audit log's MACs. */
+  auditKey: string;
   /** The settings whose address is reached without TLS on a private network (PLAIN_HTTP_HOSTS). */
   plainHttp: string[];
 }
@@ -90,6 +94,7 @@ export function readConfig(env: EnvVars): Config {
     },
     channel: { signingKey: e.GSB_SIGNING_KEY, keyId: e.GSB_KEY_ID, responseKeys: e.GSB_RESPONSE_KEYS },
     pii: { keys: e.PII_KEYS, keyId: e.PII_KEY_ID, pepper: e.PII_PEPPER },
+    auditKey: e.AUDIT_KEY,
     plainHttp,
   };
 }

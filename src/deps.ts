@@ -78,7 +78,7 @@ async function buildDeps(env: EnvVars): Promise<Deps> {
     db: openDb(config.db.url, config.db.authToken),
     sealer: await createSealer(config.pii.keys, config.pii.keyId),
     // This isolate's (or process's) own chain of the audit log.
-    audit: new AuditChain(),
+    audit: new AuditChain(await createKeyedHash(config.auditKey)),
   };
   const hash = await createKeyedHash(config.pii.pepper);
   const keys = await loadChannelKeys(config.channel);

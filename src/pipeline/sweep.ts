@@ -5,7 +5,7 @@
  */
 import type { Deps } from '../deps.ts';
 import { log, logError } from '../log.ts';
-import { flushAudit } from '../store/audit.ts';
+import { flushAudit, formatAnchors, headsToAnchor } from '../store/audit.ts';
 import { backlog, chatsWithWork, purgeExpired } from '../store/maintenance.ts';
 import { processChat } from './process-chat.ts';
 
@@ -27,8 +27,11 @@ export async function sweep(deps: Deps): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  // Audit rows of work that ended without a batch of its own to carry them.
+  // Audit rows of work that ended without a batch of its own to carry them; then the heads of the
+  // chains written since the last run, anchored outside the database in this log line.
   await flushAudit(deps.store).catch((error) => logError('audit-flush-failed', error));
+  const heads = await headsToAnchor(deps.store).catch((error) => logError('audit-anchor-failed', error));
+  if (heads && heads.length > 0) log('audit-anchor', { heads: formatAnchors(heads) });
   const purged = await purgeExpired(deps.store, deps.now());
   const counts = await backlog(deps.store, deps.now());
   log('sweep', {

@@ -1,9 +1,10 @@
 /**
  * One writer's audit chain (docs/upstream.md, "The audit log"): a writer (an isolate or a process)
- * draws a random id, keeps its chain's head in memory and links each row to it, so appending reads
- * nothing; the linked rows wait here until a batch carries them (store/audit.ts).
+ * draws a random id, keeps its chain's head in memory and links each row to it with a MAC keyed by
+ * AUDIT_KEY (never stored in the database, so whoever can write the table cannot forge a link), so
+ * appending reads nothing; the linked rows wait here until a batch carries them (store/audit.ts).
  */
-import { toBase64Url } from '../crypto/base64.ts';
+import type { KeyedHash } from '../crypto/keyed-hash.ts';
 import { log } from '../log.ts';
 import type { auditLog } from './schema.ts';
 
@@ -17,6 +18,10 @@ const MAX_WAITING = 10_000;
 /** One writer's chain: its head in memory, and the rows linked but not yet written. */
 export class AuditChain {
   readonly writer = crypto.randomUUID();
+
+  /** @param mac HMAC-SHA-256 keyed with AUDIT_KEY */
+  constructor(private readonly mac: KeyedHash) {}
+
   #head = { seq: 0, hash: GENESIS };
   #linking: Promise<unknown> = Promise.resolve();
   #waiting: AuditRow[] = [];
@@ -25,7 +30,7 @@ export class AuditChain {
   append(entry: AuditEntry): Promise<void> {
     const linked = this.#linking.then(async () => {
       const head = { writer: this.writer, seq: this.#head.seq + 1, prevHash: this.#head.hash };
-      const row = { ...entry, ...head, rowHash: await hashRow({ ...entry, ...head }) };
+      const row = { ...entry, ...head, rowHash: await hashRow(this.mac, { ...entry, ...head }) };
       this.#head = { seq: row.seq, hash: row.rowHash };
       this.#waiting.push(row);
       this.#keep(this.#waiting);
@@ -53,8 +58,8 @@ export class AuditChain {
   }
 }
 
-/** SHA-256 over the row's fields in a fixed order, so the hash does not depend on key order. */
-export async function hashRow(row: Omit<AuditRow, 'rowHash'>): Promise<string> {
+/** The MAC over the row's fields in a fixed order, so it does not depend on key order. */
+export function hashRow(mac: KeyedHash, row: Omit<AuditRow, 'rowHash'>): Promise<string> {
   const fields = [
     row.writer,
     row.seq,
@@ -73,6 +78,5 @@ export async function hashRow(row: Omit<AuditRow, 'rowHash'>): Promise<string> {
     row.subjectTail,
     row.prevHash,
   ];
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(fields)));
-  return toBase64Url(new Uint8Array(digest));
+  return mac(JSON.stringify(fields));
 }

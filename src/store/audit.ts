@@ -4,8 +4,9 @@
  * so an attempt is logged even when the step that made it does not commit. Checked by walking
  * every writer's chain.
  */
-import { and, asc, eq, gt, or } from 'drizzle-orm';
+import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import type { BatchItem, BatchResponse } from 'drizzle-orm/batch';
+import type { KeyedHash } from '../crypto/keyed-hash.ts';
 import { type AuditRow, GENESIS, hashRow } from './audit-chain.ts';
 import type { Db, Store } from './db.ts';
 import { auditLog } from './schema.ts';
@@ -63,13 +64,35 @@ export async function flushAudit({ db, audit }: Pick<Store, 'db' | 'audit'>): Pr
   }
 }
 
-export type ChainCheck =
-  | { ok: true; rows: number; writers: number }
-  /** The first row of `writer`'s chain that does not follow from the one before it. */
-  | { ok: false; rows: number; writer: string; seq: number; reason: 'edited' | 'broken-link' | 'gap' };
+/** A chain's head as the scheduled run anchored it outside the database (its `audit-anchor` log line). */
+export interface Anchor {
+  writer: string;
+  seq: number;
+  rowHash: string;
+}
 
-/** Walks every writer's chain in order and names the first row that breaks one. */
-export async function verifyAuditChain({ db }: Pick<Store, 'db'>): Promise<ChainCheck> {
+export type ChainCheck =
+  | { ok: true; rows: number; writers: number; anchors: number }
+  /**
+   * The first row of `writer`'s chain that does not follow from the one before it (edited, a link
+   * broken, a row missing); or an anchored head the chain no longer reaches (`cut`: rows from there
+   * on, or the whole chain, were removed) or no longer matches (`rewritten`).
+   */
+  | { ok: false; rows: number; writer: string; seq: number; reason: ChainBreak };
+
+export type ChainBreak = 'edited' | 'broken-link' | 'gap' | 'cut' | 'rewritten';
+
+/**
+ * Walks every writer's chain in order, checking each row's MAC (keyed with AUDIT_KEY) and link,
+ * then that every anchored head is still there, unchanged; names the first thing that breaks.
+ */
+export async function verifyAuditChain(
+  { db }: Pick<Store, 'db'>,
+  mac: KeyedHash,
+  anchors: readonly Anchor[] = [],
+): Promise<ChainCheck> {
+  const anchored = new Map(anchors.map((anchor) => [`${anchor.writer}:${anchor.seq}`, anchor]));
+  const reached = new Map<string, string>();
   let previous = { writer: '', seq: 0, rowHash: GENESIS };
   let rows = 0;
   let writers = 0;
@@ -90,15 +113,67 @@ export async function verifyAuditChain({ db }: Pick<Store, 'db'>): Promise<Chain
         previous = { writer: row.writer, seq: 0, rowHash: GENESIS };
         writers += 1;
       }
-      const broken = (reason: 'edited' | 'broken-link' | 'gap') =>
-        ({ ok: false, rows, writer: row.writer, seq: row.seq, reason }) as const;
+      const broken = (reason: ChainBreak) => ({ ok: false, rows, writer: row.writer, seq: row.seq, reason }) as const;
       if (row.seq !== previous.seq + 1) return broken('gap');
       if (row.prevHash !== previous.rowHash) return broken('broken-link');
       const { rowHash, ...fields } = row;
-      if ((await hashRow(fields)) !== rowHash) return broken('edited');
+      if ((await hashRow(mac, fields)) !== rowHash) return broken('edited');
+      const key = `${row.writer}:${row.seq}`;
+      if (anchored.has(key)) reached.set(key, rowHash);
       previous = row;
       rows += 1;
     }
-    if (page.length < PAGE) return { ok: true, rows, writers };
+    if (page.length < PAGE) break;
   }
+  for (const [key, anchor] of anchored) {
+    const found = reached.get(key);
+    if (found !== anchor.rowHash) {
+      return {
+        ok: false,
+        rows,
+        writer: anchor.writer,
+        seq: anchor.seq,
+        reason: found === undefined ? 'cut' : 'rewritten',
+      };
+    }
+  }
+  return { ok: true, rows, writers, anchors: anchored.size };
+}
+
+/**
+ * The heads of every chain written since the last anchoring, for the scheduled run to anchor
+ * outside the database (in its log line); and the mark of how far this anchoring got, in the same
+ * batch. Rows appended after the last anchor can be cut without a trace: the anchor is what a
+ * verification holds them against.
+ */
+export async function headsToAnchor({ db }: Pick<Store, 'db'>): Promise<Anchor[]> {
+  const [heads] = await db.batch([
+    db.all<{ writer: string; seq: number; row_hash: string }>(sql`select a.writer, a.seq, a.row_hash
+      from audit_log a join (
+        select writer, max(seq) as seq from audit_log
+        where rowid > coalesce((select last_rowid from audit_anchor_marks where id = 1), 0)
+        group by writer
+      ) h on a.writer = h.writer and a.seq = h.seq
+      order by a.writer`),
+    db.run(sql`insert into audit_anchor_marks (id, last_rowid)
+      select 1, coalesce(max(rowid), 0) from audit_log where true
+      on conflict (id) do update set last_rowid = excluded.last_rowid`),
+  ]);
+  return heads.map((head) => ({ writer: head.writer, seq: head.seq, rowHash: head.row_hash }));
+}
+
+/** Anchors as the log line writes them: `writer:seq:hash`, space-separated. */
+export function formatAnchors(anchors: readonly Anchor[]): string {
+  return anchors.map((anchor) => `${anchor.writer}:${anchor.seq}:${anchor.rowHash}`).join(' ');
+}
+
+export function parseAnchors(text: string): Anchor[] {
+  return text
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((part) => {
+      const [writer = '', seq = '', rowHash = ''] = part.split(':');
+      return { writer, seq: Number(seq), rowHash };
+    })
+    .filter((anchor) => anchor.writer && Number.isInteger(anchor.seq) && anchor.seq > 0 && anchor.rowHash);
 }

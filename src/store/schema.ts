@@ -130,6 +130,12 @@ export const auditLog = sqliteTable(
   (table) => [primaryKey({ columns: [table.writer, table.seq] })],
 );
 
+/** How far the scheduled run has anchored the audit log's chains (the last rowid it covered): one row. */
+export const auditAnchorMarks = sqliteTable('audit_anchor_marks', {
+  id: integer('id').primaryKey(),
+  lastRowid: integer('last_rowid').notNull(),
+});
+
 /**
  * One row per chat with a bound identity (gsb-channel.md §6): the national code and mobile sealed
  * together, bound to the chat; a keyed hash of the national code for lookups.

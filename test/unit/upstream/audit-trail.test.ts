@@ -4,6 +4,9 @@
  * the call, and `npm run audit:verify` names the first broken row.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { asc, eq, sql } from 'drizzle-orm';
@@ -12,7 +15,7 @@ import { createGsbSandbox } from '../../../dev/gsb-sandbox.ts';
 import { createKeyedHash, type KeyedHash } from '../../../src/crypto/keyed-hash.ts';
 import { billService } from '../../../src/services/bill.ts';
 import { postcodeService } from '../../../src/services/postcode.ts';
-import { flushAudit, verifyAuditChain } from '../../../src/store/audit.ts';
+import { flushAudit, formatAnchors, headsToAnchor, verifyAuditChain } from '../../../src/store/audit.ts';
 import { AuditChain } from '../../../src/store/audit-chain.ts';
 import { type Db, openDb } from '../../../src/store/db.ts';
 import { auditLog } from '../../../src/store/schema.ts';
@@ -26,10 +29,14 @@ const run = promisify(execFile);
 let database: Awaited<ReturnType<typeof startDatabase>>;
 let db: Db;
 let hash: KeyedHash;
+let audit: AuditChain;
+const AUDIT_KEY = 'an-audit-key-for-the-audit-trail-tests';
 beforeAll(async () => {
   database = await startDatabase();
   db = openDb(database.url);
   hash = await createKeyedHash('a-pepper-for-the-audit-tests');
+  // The file's one writer, as an isolate has one.
+  audit = new AuditChain(await createKeyedHash(AUDIT_KEY));
 });
 afterAll(async () => {
   db.$client.close();
@@ -52,9 +59,6 @@ const billCall: UpstreamCall = {
   body: { billType: 'landline', billId: BILL_ID },
   subject: BILL_ID,
 };
-
-/** The file's one writer, as an isolate has one. */
-const audit = new AuditChain();
 
 /** Its rows, once written (as the next batch of the pipeline would carry them). */
 async function rows() {
@@ -94,7 +98,12 @@ describe('the audit trail of the client', () => {
     });
     expect(appended[0]?.nonce).not.toBe(appended[1]?.nonce);
     expect(appended[0]?.subjectHash).toBe(await subjectHash(hash, POSTCODE));
-    expect(await verifyAuditChain({ db })).toEqual({ ok: true, rows: 2, writers: 1 });
+    expect(await verifyAuditChain({ db }, await createKeyedHash(AUDIT_KEY))).toEqual({
+      ok: true,
+      rows: 2,
+      writers: 1,
+      anchors: 0,
+    });
   });
 
   it('holds no postcode or bill id in clear', async () => {
@@ -158,23 +167,47 @@ describe('the audit trail of the client', () => {
 });
 
 describe('npm run audit:verify', () => {
-  const verify = () =>
-    run(process.execPath, ['--import', 'tsx', 'ops/audit.ts'], {
+  const verify = (args: string[] = []) =>
+    run(process.execPath, ['--import', 'tsx', 'ops/audit.ts', ...args], {
       cwd: root,
-      env: { ...process.env, LIBSQL_URL: database.url },
+      env: { ...process.env, LIBSQL_URL: database.url, AUDIT_KEY },
     }).then(
       ({ stdout }) => ({ code: 0, stdout }),
       (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
     );
 
+  it('holds the chains against the anchors of a log it is given, and says how many it found', async () => {
+    const count = (await rows()).length;
+    const heads = await headsToAnchor({ db });
+    const dir = mkdtempSync(join(tmpdir(), 'pishkhan-anchors-'));
+    const logFile = join(dir, 'worker.log');
+    const lines = ['{"event":"listening"}', JSON.stringify({ event: 'audit-anchor', heads: formatAnchors(heads) })];
+    writeFileSync(logFile, `${lines.join('\n')}\nnot json\n`);
+    try {
+      expect(await verify([logFile])).toEqual({
+        code: 0,
+        stdout: `audit log intact: ${count} row(s) in 1 chain(s) checked, 1 anchored head(s) found\n`,
+      });
+      await db.run(sql`delete from audit_log where writer = ${audit.writer} and seq = ${count}`);
+      const cut = await verify([logFile]);
+      expect(cut.code).toBe(1);
+      expect(cut.stdout).toContain(`at row ${count} of writer ${audit.writer}: an anchored head is gone`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says how many rows it checked, and names the first broken row with exit code 1', async () => {
     const count = (await rows()).length;
-    expect(await verify()).toEqual({ code: 0, stdout: `audit log intact: ${count} row(s) in 1 chain(s) checked\n` });
+    expect(await verify()).toEqual({
+      code: 0,
+      stdout: `audit log intact: ${count} row(s) in 1 chain(s) checked (no anchors given)\n`,
+    });
     await db.run(sql`update audit_log set status = 502 where writer = ${audit.writer} and seq = 2`);
     const broken = await verify();
     expect(broken.code).toBe(1);
     expect(broken.stdout).toContain(
-      `audit log BROKEN at row 2 of writer ${audit.writer}: its fields no longer match its hash (edited)`,
+      `audit log BROKEN at row 2 of writer ${audit.writer}: its fields no longer match its MAC (edited)`,
     );
     expect(broken.stdout).toContain('1 row(s) before it checked and intact');
   });

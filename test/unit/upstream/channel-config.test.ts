@@ -18,6 +18,7 @@ const ENV = {
   PII_KEYS: JSON.stringify({ k1: 'AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=' }),
   PII_KEY_ID: 'k1',
   PII_PEPPER: 'a-pepper-of-16-chars-or-more',
+  AUDIT_KEY: 'an-audit-key-of-thirty-two-characters',
   ...localChannelVars,
 };
 

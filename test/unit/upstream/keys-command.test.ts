@@ -43,6 +43,7 @@ describe('npm run keys', () => {
       PII_KEYS: JSON.stringify({ k1: 'AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=' }),
       PII_KEY_ID: 'k1',
       PII_PEPPER: 'a-pepper-of-16-chars-or-more',
+      AUDIT_KEY: 'an-audit-key-of-thirty-two-characters',
     });
     const { signer } = await loadChannelKeys(config.channel);
     const app = createGsbSandbox(sandboxOptions({ trustedKeys: setLine }));
