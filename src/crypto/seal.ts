@@ -6,6 +6,8 @@
 import { fromBase64, toBase64Url } from './base64.ts';
 
 export interface Sealer {
+  /** The key new values are sealed with (PII_KEY_ID): a value sealed with another is due for resealing. */
+  readonly currentKeyId: string;
   /** `context` is bound to the ciphertext (additional data): a value only opens where it was sealed. */
   seal(plain: string, context: string): Promise<string>;
   open(sealed: string, context: string): Promise<string>;
@@ -31,6 +33,7 @@ export async function createSealer(keys: Readonly<Record<string, string>>, curre
   if (!current) throw new SealError(`the current key ${currentId} is not among the keys`);
 
   return {
+    currentKeyId: currentId,
     async seal(plain, context) {
       const iv = crypto.getRandomValues(new Uint8Array(12));
       const params = { name: 'AES-GCM', iv, additionalData: encoder.encode(context) };

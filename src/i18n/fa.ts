@@ -25,6 +25,8 @@ export const fa = {
   tooManyTries:
     'اشکالی ندارد؛ گاهی پیدا کردن اطلاعات درست کمی وقت می‌برد. به منو برگشتیم. ' +
     'هر وقت آماده بودید دوباره شروع کنید؛ در هر پرسش، «راهنما» نمونه‌ی پاسخ را نشان می‌دهد.',
+  /** Before the greeting, when the stored conversation could not be read (a key retired too early). */
+  conversationLost: 'پوزش می‌خواهیم؛ گفت‌وگوی قبلی‌تان را نتوانستیم ادامه دهیم. از نو شروع کنیم.',
   /** Added to the greeting when a half-filled form was dropped because the chat went quiet. */
   formExpired: 'کار نیمه‌تمام قبلی چون مدتی گذشته بود بسته شد؛ از نو شروع کنیم.',
 

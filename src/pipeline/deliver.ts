@@ -50,9 +50,16 @@ async function deliverOne(
   queued: QueuedReply,
   marks: OutboxMark[],
 ): Promise<'sent' | 'set-aside' | 'waiting'> {
+  const { reply } = queued;
+  if (!reply) {
+    log('reply-unreadable', { channel: chat.channel });
+    const apology = { text: fa.apology };
+    await deadLetterReply(deps.store, chat, queued, { attempts: queued.attempts, apology, now: deps.now() });
+    return 'set-aside';
+  }
   for (let attempts = queued.attempts + 1; ; attempts++) {
     // A one-time code goes to the phone number's own chat, in the order of the conversation's replies.
-    const result = await channel.send(queued.reply.to ?? chat.chatId, queued.reply);
+    const result = await channel.send(reply.to ?? chat.chatId, reply);
     if (result.ok) {
       marks.push({ id: queued.id, sent: { remoteId: result.remoteId, at: deps.now() } });
       return 'sent';

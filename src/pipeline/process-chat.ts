@@ -54,12 +54,13 @@ export async function processChat(deps: Deps, chat: ChatKey, options: ProcessOpt
     deadline: options.deadline,
     received: options.taken?.event ?? null,
     state: null,
+    lost: false,
     version: held.version,
     account: null,
     marks: [],
   };
   try {
-    session.state = await openState(deps, chat, held.sealedState);
+    ({ state: session.state, lost: session.lost } = await openState(deps, chat, held.sealedState));
     await deliverReplies(deps, chat, held.due ?? [], session.marks);
     for (let pending = held.pending; ; ) {
       const outcome = pending.length > 0 ? await drain(session, pending) : 'done';
@@ -90,6 +91,10 @@ async function drain(session: Session, pending: HeldChat['pending']): Promise<'d
     const event = item.id === session.received?.id ? session.received.event : await openEvent(deps.store, chat, item);
     const run = await runEvent(session, event, item.id);
     if (run === 'out-of-time') return 'out-of-time';
+    if (session.lost) {
+      run.replies.unshift({ text: fa.conversationLost });
+      session.lost = false;
+    }
     if (run.effects.some((effect) => effect.kind === 'erase')) {
       await erase(session, item.id, run.replies);
       continue;

@@ -4,7 +4,9 @@
  * next batch will write.
  */
 import type { Account, ConversationState } from '../conversation/state.ts';
+import { SealError } from '../crypto/seal.ts';
 import type { Deps } from '../deps.ts';
+import { log } from '../log.ts';
 import type { Lease } from '../store/conversations.ts';
 import { type ChatKey, sealContext } from '../store/db.ts';
 import { chatLimitKey } from '../store/limits.ts';
@@ -22,6 +24,8 @@ export interface Session {
   state: ConversationState | null;
   /** The version `state` was saved at. */
   version: number;
+  /** The stored state could not be opened: the next step starts afresh and apologises first. */
+  lost: boolean;
   /** Read when a step first needs it, then kept up to date by the steps' effects. */
   account: Account | null;
   /** The keyed hash the chat's binding limits are counted under, made when first needed. */
@@ -35,14 +39,23 @@ export function limitKeyOf(session: Session): Promise<string> {
   return session.limitKey;
 }
 
-/** A held chat's state, opened. */
+/**
+ * A held chat's state, opened; `lost` when no key opens it (a key left PII_KEYS too early): the
+ * conversation starts afresh, with an apology, rather than stay stuck on a value nobody can read.
+ */
 export async function openState(
   { store }: Deps,
   chat: ChatKey,
   sealed: string | null,
-): Promise<ConversationState | null> {
-  const plain = sealed && (await store.sealer.open(sealed, sealContext('conversations', chat)));
-  return plain ? (JSON.parse(plain) as ConversationState) : null;
+): Promise<{ state: ConversationState | null; lost: boolean }> {
+  if (sealed === null) return { state: null, lost: false };
+  try {
+    return { state: JSON.parse(await store.sealer.open(sealed, sealContext('conversations', chat))), lost: false };
+  } catch (error) {
+    if (!(error instanceof SealError)) throw error;
+    log('state-unreadable', { channel: chat.channel });
+    return { state: null, lost: true };
+  }
 }
 
 /** Kept from a bounded run's time for the commit and the sends that follow a step's last call. */

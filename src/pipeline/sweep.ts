@@ -1,12 +1,14 @@
 /**
  * The scheduled sweep (a cron trigger on Workers, a timer on Node and Deno): finishes events and
- * replies left behind (a crash after the webhook's answer, a reply waiting out a backoff), purges
- * what is past its retention, and logs the counts an operator watches.
+ * replies left behind (a crash after the webhook's answer, a reply waiting out a backoff), anchors
+ * the audit log's chains, moves a batch of sealed values to the current key, purges what is past
+ * its retention, and logs the counts an operator watches.
  */
 import type { Deps } from '../deps.ts';
 import { log, logError } from '../log.ts';
 import { flushAudit, formatAnchors, headsToAnchor } from '../store/audit.ts';
 import { backlog, chatsWithWork, purgeExpired } from '../store/maintenance.ts';
+import { type ResealCursor, resealBatch } from '../store/reseal.ts';
 import { processChat } from './process-chat.ts';
 
 /** An event younger than this is still its webhook's to process. */
@@ -14,6 +16,10 @@ const STALE_AFTER_MS = 2_000;
 /** Chats per run, and how many are processed at once. */
 const CHATS_PER_RUN = 200;
 const CONCURRENCY = 4;
+/** Sealed values moved to the current key per run (the rest wait for the next run, or `npm run reseal`). */
+const RESEAL_PER_RUN = 100;
+/** Where this isolate's next run goes on resealing, past values no key opens. */
+let resealCursor: ResealCursor = {};
 
 export async function sweep(deps: Deps): Promise<void> {
   const started = deps.now();
@@ -32,14 +38,21 @@ export async function sweep(deps: Deps): Promise<void> {
   await flushAudit(deps.store).catch((error) => logError('audit-flush-failed', error));
   const heads = await headsToAnchor(deps.store).catch((error) => logError('audit-anchor-failed', error));
   if (heads && heads.length > 0) log('audit-anchor', { heads: formatAnchors(heads) });
+  const resealed = await resealBatch(deps.store, RESEAL_PER_RUN, resealCursor);
+  resealCursor = resealed.cursor;
   const purged = await purgeExpired(deps.store, deps.now());
   const counts = await backlog(deps.store, deps.now());
   log('sweep', {
     chats: chats.length,
     ...counts,
+    resealed: resealed.resealed,
+    unopenable: resealed.unopenable,
     purgedEvents: purged.events,
     purgedReplies: purged.replies,
     purgedClaims: purged.claims,
+    purgedStates: purged.states,
+    purgedChats: purged.chats,
+    purgedAuditRows: purged.auditRows,
     purgedLimits: purged.limits,
     ms: deps.now() - started,
   });

@@ -4,6 +4,8 @@
  */
 import { and, eq, lte, type SQL, sql } from 'drizzle-orm';
 import type { Account } from '../conversation/state.ts';
+import { SealError } from '../crypto/seal.ts';
+import { log } from '../log.ts';
 import type { Identity } from '../types.ts';
 import { batchCarryingAudit } from './audit.ts';
 import { type ChatKey, type Db, type Store, sealContext } from './db.ts';
@@ -28,11 +30,19 @@ export async function readAccount(store: Store, chat: ChatKey, chatKey: string, 
     db.select({ sealed: identities.sealed }).from(identities).where(ofChat(chat)),
     attemptsQuery(db, chatKey, now),
   ]);
-  const sealed = bound[0]?.sealed;
-  const identity = sealed
-    ? (JSON.parse(await store.sealer.open(sealed, sealContext('identities', chat))) as Identity)
-    : null;
-  return { identity, bindingAttempts: attempts[0]?.attempts ?? 0 };
+  return { identity: await openIdentity(store, chat, bound[0]?.sealed), bindingAttempts: attempts[0]?.attempts ?? 0 };
+}
+
+/** A bound identity, opened; none when no key opens it (a key retired too early): the citizen binds again. */
+async function openIdentity(store: Store, chat: ChatKey, sealed: string | undefined): Promise<Identity | null> {
+  if (sealed === undefined) return null;
+  try {
+    return JSON.parse(await store.sealer.open(sealed, sealContext('identities', chat))) as Identity;
+  } catch (error) {
+    if (!(error instanceof SealError)) throw error;
+    log('identity-unreadable', { channel: chat.channel });
+    return null;
+  }
 }
 
 export async function sealIdentity(

@@ -8,6 +8,18 @@ import { dedupeClaims, inbox, outbox } from './schema.ts';
 export const RETENTION_MS = 7 * 24 * 60 * 60_000;
 /** Dead letters wait this long for an operator's replay. */
 export const DEAD_LETTER_RETENTION_MS = 30 * 24 * 60 * 60_000;
+/**
+ * A quiet chat's conversation state (the answers of a half-filled form, sealed) is emptied after a
+ * day: the engine would have started over after 15 minutes anyway.
+ */
+export const STATE_RETENTION_MS = 24 * 60 * 60_000;
+/** A chat quiet this long is forgotten: its conversation and its bound identity (it binds again). */
+export const CHAT_RETENTION_MS = 180 * 24 * 60 * 60_000;
+/**
+ * The audit log's chains are kept a year and a month after their last row, so that an inquiry can be
+ * traced for a year; a chain goes whole, so what is kept still verifies from its first row.
+ */
+export const AUDIT_RETENTION_MS = 395 * 24 * 60 * 60_000;
 
 /**
  * Chats with a pending event received before `staleBefore` (its webhook's own processing should
@@ -29,7 +41,8 @@ export async function chatsWithWork(
 
 /** Deletes what is past its retention; returns how many rows of each kind went. */
 export async function purgeExpired({ db }: Store, now: number) {
-  const [events, replies, claims, attempts, codes] = await db.batch([
+  const quietSince = (ms: number) => sql`updated_at < ${now - ms} and lease_until < ${now}`;
+  const [events, replies, claims, states, identitiesGone, chats, chains, attempts, codes] = await db.batch([
     db.delete(inbox).where(
       sql`(${inbox.status} = 'done' and ${inbox.processedAt} < ${now - RETENTION_MS})
           or (${inbox.status} = 'dead' and ${inbox.processedAt} < ${now - DEAD_LETTER_RETENTION_MS})`,
@@ -39,12 +52,24 @@ export async function purgeExpired({ db }: Store, now: number) {
           or (${outbox.status} = 'dead' and ${outbox.createdAt} < ${now - DEAD_LETTER_RETENTION_MS})`,
     ),
     db.delete(dedupeClaims).where(lte(dedupeClaims.expiresAt, now)),
+    db.run(sql`update conversations set state = null where state is not null and ${quietSince(STATE_RETENTION_MS)}`),
+    // The identities of chats forgotten, before their conversations go (a chat that never spoke
+    // since it bound has only its identity's own age to go by).
+    db.run(sql`delete from identities where created_at < ${now - CHAT_RETENTION_MS}
+      and not exists (select 1 from conversations c where c.channel = identities.channel
+        and c.chat_id = identities.chat_id and c.updated_at >= ${now - CHAT_RETENTION_MS})`),
+    db.run(sql`delete from conversations where ${quietSince(CHAT_RETENTION_MS)}`),
+    db.run(sql`delete from audit_log where writer in (select writer from audit_log group by writer
+      having max(at) < ${now - AUDIT_RETENTION_MS})`),
     ...purgeLimitsStatements(db, now),
   ]);
   return {
     events: events.rowsAffected,
     replies: replies.rowsAffected,
     claims: claims.rowsAffected,
+    states: states.rowsAffected,
+    chats: chats.rowsAffected + identitiesGone.rowsAffected,
+    auditRows: chains.rowsAffected,
     limits: attempts.rowsAffected + codes.rowsAffected,
   };
 }

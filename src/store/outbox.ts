@@ -4,13 +4,15 @@
  * its own.
  */
 import { eq, type SQL, sql } from 'drizzle-orm';
+import { SealError } from '../crypto/seal.ts';
 import type { Reply } from '../types.ts';
 import { type ChatKey, type Db, type Store, sealContext } from './db.ts';
 import { outbox } from './schema.ts';
 
 export interface QueuedReply {
   id: number;
-  reply: Reply;
+  /** Null when no key opens it (a key retired too early): it is set aside, with an apology. */
+  reply: Reply | null;
   kind: 'reply' | 'apology';
   attempts: number;
 }
@@ -84,11 +86,16 @@ export async function dueReplies(
   known?: ReadonlyMap<number, Reply>,
 ): Promise<QueuedReply[]> {
   rows ??= await dueRepliesQuery(store.db, chat, now);
+  const open = async (body: string) => {
+    try {
+      return JSON.parse(await store.sealer.open(body, sealContext('outbox', chat))) as Reply;
+    } catch (error) {
+      if (!(error instanceof SealError)) throw error;
+      return null;
+    }
+  };
   return Promise.all(
-    rows.map(async ({ body, ...row }) => ({
-      ...row,
-      reply: known?.get(row.id) ?? (JSON.parse(await store.sealer.open(body, sealContext('outbox', chat))) as Reply),
-    })),
+    rows.map(async ({ body, ...row }) => ({ ...row, reply: known?.get(row.id) ?? (await open(body)) })),
   );
 }
 

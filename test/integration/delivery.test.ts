@@ -179,6 +179,25 @@ describe('recovery', () => {
   });
 });
 
+describe('a stored value no key opens', () => {
+  it('starts the conversation afresh with an apology, rather than stay stuck', async () => {
+    const chatId = newChatId();
+    const deps = await depsFor(env);
+    // As after the key it was sealed with left PII_KEYS too early.
+    await deps.store.db.run(
+      sql`insert into conversations (channel, chat_id, state, version) values ('gap', ${chatId}, 'gone.AAAA.AAAA', 3)`,
+    );
+    await sendText(chatId, 'نشانی از کد پستی');
+    const [apology, greeting] = await waitForMessages(chatId, 2);
+    expect(apology?.data).toBe(fa.conversationLost);
+    expect(greeting?.data).toContain(fa.greeting);
+    // And it goes on from there.
+    await sendText(chatId, 'نشانی از کد پستی');
+    const [, , question] = await waitForMessages(chatId, 3);
+    expect(question?.data).toContain('کد پستی');
+  });
+});
+
 describe('personal data at rest', () => {
   it('keeps no national code or mobile in clear in any stored column', async () => {
     const chatId = newChatId();
