@@ -38,7 +38,9 @@
  *
  * Faults (`POST /_sandbox/faults` replaces them as a whole; the options set the first ones):
  * latencyMs, errorRate (503), timeoutRate (hang until the client gives up, at most `hangMs`),
- * tamperRate (the body changed after signing, or a signature by a key nobody trusts).
+ * tamperRate (the body changed after signing, or a signature by a key nobody trusts), and a gateway
+ * in front of the bus answering by itself, unsigned: gatewayErrorRate (503s), gatewayErrors (a queue
+ * of `{status, retryAfter?, match?}`, each for the next call whose body holds `match`).
  */
 import { Hono } from 'hono';
 import * as v from 'valibot';
@@ -57,7 +59,7 @@ import {
 } from './gsb-sandbox/answers.ts';
 import { loadSandboxKeys, type SandboxKeySettings, signedAnswer, type Tamper } from './gsb-sandbox/channel.ts';
 import { CredentialCheck, type Credentials } from './gsb-sandbox/credentials.ts';
-import { FaultsBody, faultsFrom, type GsbFaults, hang } from './gsb-sandbox/faults.ts';
+import { FaultsBody, faultsFrom, type GsbFaults, gatewayAnswer, hang } from './gsb-sandbox/faults.ts';
 import { MemoryIdempotencyStore } from './gsb-sandbox/idempotency.ts';
 import { OPERATIONS, type OpContext, type Operation } from './gsb-sandbox/operations.ts';
 import { LibsqlIdempotencyStore, LibsqlNonceStore, SandboxDatabase } from './gsb-sandbox/stores.ts';
@@ -98,7 +100,7 @@ export interface GsbCall {
   requestId: string | null;
   idempotencyKey: string | null;
   status: number;
-  /** The problem `type` of a problem answer, null for a success. */
+  /** The problem `type` of a problem answer (`gateway` for a gateway's own unsigned error), null for a success. */
   problem: string | null;
   replayed: boolean;
   /** Whether the operation itself ran (the work a replay must not do twice). */
@@ -224,7 +226,23 @@ function build(options: GsbSandboxOptions) {
     const path = c.req.path;
     const request = requestMessage(c.req.raw);
     const bytes = new Uint8Array(await c.req.arrayBuffer());
-    const json = parseJson(new TextDecoder().decode(bytes));
+    const text = new TextDecoder().decode(bytes);
+    const gateway = gatewayAnswer(faults, text, random);
+    if (gateway) {
+      recordCall({
+        path,
+        pid: c.req.header('pid') ?? null,
+        requestId: c.req.header('x-request-id') ?? null,
+        idempotencyKey: c.req.header('idempotency-key') ?? null,
+        status: gateway.status,
+        problem: 'gateway',
+        replayed: false,
+        performed: false,
+        tampered: false,
+      });
+      return gateway;
+    }
+    const json = parseJson(text);
     const bodyId = (json as { requestId?: unknown } | undefined)?.requestId;
     const requestId = typeof bodyId === 'string' ? bodyId : (c.req.header('x-request-id') ?? null);
     const signal = c.req.raw.signal;
@@ -240,8 +258,7 @@ function build(options: GsbSandboxOptions) {
       faults.tamperRate > 0 && random() < faults.tamperRate ? (random() < 0.5 ? 'body' : 'key') : null;
     const extra: [string, string][] = replayed ? [['idempotent-replayed', 'true']] : [];
     const response = await signedAnswer(answer, request, await ready, { now, tamper, extra });
-    calls.push({
-      time: new Date(now()).toISOString(),
+    recordCall({
       path,
       pid: c.req.header('pid') ?? null,
       requestId,
@@ -252,9 +269,13 @@ function build(options: GsbSandboxOptions) {
       performed,
       tampered: tamper !== null,
     });
-    if (calls.length > MAX_CALLS) calls = calls.slice(-MAX_CALLS);
     return response;
   });
+
+  function recordCall(call: Omit<GsbCall, 'time'>) {
+    calls.push({ time: new Date(now()).toISOString(), ...call });
+    if (calls.length > MAX_CALLS) calls = calls.slice(-MAX_CALLS);
+  }
 
   app.get('/_sandbox/faults', (c) => c.json(faults));
   app.post('/_sandbox/faults', async (c) => {

@@ -3,7 +3,8 @@
  * PGSB call shape (cached OAuth2 token; Bearer, basicAuthorization and pid headers) and is signed
  * afresh (RFC 9421: new created, nonce and X-Request-Id; the same Idempotency-Key) over the exact
  * body bytes (RFC 9530 Content-Digest). Every answer must be signed by a bus key and bound to its
- * request, or it is refused. Retries (5xx, 409, 429, timeouts) stay within one deadline; a breaker
+ * request, or it is refused; a 429 or 5xx, signed or not (a gateway in front of the bus sends them
+ * unsigned), is no answer. Retries (5xx, 409, 429, timeouts) stay within one deadline; a breaker
  * per service fails fast when an agency is down; each attempt appends one audit row.
  */
 import * as v from 'valibot';
@@ -49,6 +50,8 @@ export interface PgsbOptions {
 }
 
 const Answer = v.object({ requestId: v.string(), status: v.literal('OK'), result: v.unknown() });
+/** The answers the client acts on: each must be signed by the bus and bound to its request. */
+const ACTED_ON = new Set([200, 400, 404, 409, 422]);
 /** A problem's `type` is quoted in errors only when it looks like the URI it should be. */
 const PROBLEM_TYPE = /^[\x21-\x7e]{1,200}$/;
 const encoder = new TextEncoder();
@@ -193,12 +196,19 @@ export class PgsbClient implements UpstreamClient {
     const { status } = response;
     record(attempt(status, response.headers.get('content-digest')));
     if (isRedirect(status)) throw new UpstreamError(call.service, status, 'the bus redirected: refused');
+    // No answer at all, signed or not: a gateway or load balancer in front of the bus sends these unsigned.
+    if (status === 429 || status >= 500) {
+      return { retry: { afterMs: retryAfterMs(response.headers.get('retry-after'), now()), status } };
+    }
 
+    // An answer the client acts on must be the bus's own, bound to this request.
     const verified = await verifyResponse(responseMessage(response), body, request.message, {
       keys: this.keys.responseKeys,
       now,
     });
-    if (!verified.ok) throw new UpstreamError(call.service, status, `answer refused: ${verified.problem.type}`);
+    if (!verified.ok && ACTED_ON.has(status)) {
+      throw new UpstreamError(call.service, status, `answer refused: ${verified.problem.type}`);
+    }
 
     if (status === 200) {
       const answer = v.safeParse(Answer, parseJson(body));
@@ -210,10 +220,9 @@ export class PgsbClient implements UpstreamClient {
     }
     if (status === 404) return { outcome: { kind: 'not-found' } };
     if (status === 400) return { outcome: { kind: 'rejected' } };
+    // Signed or not, a 401 costs only a fresh token, and a second one fails the call.
     if (status === 401) return { refused: problemType(body) };
-    if (status === 409 || status === 429 || status >= 500) {
-      return { retry: { afterMs: retryAfterMs(response.headers.get('retry-after'), now()), status } };
-    }
+    if (status === 409) return { retry: { afterMs: retryAfterMs(response.headers.get('retry-after'), now()), status } };
     // 422 (the key reused with another body) and anything unexpected are bugs, not weather.
     throw new UpstreamError(call.service, status, `unexpected answer (${problemType(body)})`);
   }

@@ -70,3 +70,45 @@ describe('failure met honestly', () => {
     expect(greeting?.data).toContain(fa.formExpired);
   });
 });
+
+/** A valid postcode of its own for each test (Iran Post's rule), so that a gateway fault matches only its calls. */
+function newPostcode(): string {
+  const digit = () => '1346789'[Math.floor(Math.random() * 7)] as string;
+  return Array.from({ length: 10 }, digit).join('');
+}
+
+async function gatewayErrors(errors: { status: number; retryAfter?: number; match: string }[]): Promise<void> {
+  const response = await fetch(`${env.GSB_BASE_URL}/_sandbox/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ gatewayErrors: errors }),
+  });
+  expect(response.status).toBe(200);
+}
+
+describe("a gateway's errors in front of the bus", () => {
+  it('are no answer: two unsigned 503s, then the address', async () => {
+    const chatId = newChatId();
+    const postcode = newPostcode();
+    await gatewayErrors([
+      { status: 503, match: postcode },
+      { status: 503, match: postcode },
+    ]);
+    await converse(chatId, 'سلام', 0);
+    await converse(chatId, faServices.postcode.title, 1);
+    const answer = await converse(chatId, postcode, 2);
+    expect(answer.data).toMatch(/استان .+، شهرستان .+/);
+  });
+
+  it("are waited out as an unsigned 429's Retry-After says, then the address", async () => {
+    const chatId = newChatId();
+    const postcode = newPostcode();
+    await gatewayErrors([{ status: 429, retryAfter: 1, match: postcode }]);
+    await converse(chatId, 'سلام', 0);
+    await converse(chatId, faServices.postcode.title, 1);
+    const sent = Date.now();
+    const answer = await converse(chatId, postcode, 2);
+    expect(answer.data).toMatch(/استان .+، شهرستان .+/);
+    expect(Date.parse(answer.time) - sent).toBeGreaterThanOrEqual(1_000);
+  });
+});

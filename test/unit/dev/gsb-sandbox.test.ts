@@ -294,7 +294,14 @@ describe('GSB sandbox: faults and call log', () => {
     const token = await getToken(app);
     expect((await lookup(app, token, '1193653471', {}, 'k-fault-1')).status).toBe(503);
     const set = await app.request('/_sandbox/faults', { method: 'POST', body: JSON.stringify({ errorRate: 0 }) });
-    expect(await set.json()).toEqual({ latencyMs: 0, errorRate: 0, timeoutRate: 0, tamperRate: 0 });
+    expect(await set.json()).toEqual({
+      latencyMs: 0,
+      errorRate: 0,
+      timeoutRate: 0,
+      tamperRate: 0,
+      gatewayErrorRate: 0,
+      gatewayErrors: [],
+    });
     expect((await lookup(app, token, '1193653471', {}, 'k-fault-1')).status).toBe(200);
   });
 

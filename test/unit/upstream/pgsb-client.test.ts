@@ -110,6 +110,42 @@ describe('the signed client', () => {
     expect(waits).toEqual([2_000]);
   });
 
+  it("takes a gateway's unsigned 503s for no answer: retried with the same key and fresh signatures", async () => {
+    const gatewayErrors = [{ status: 503 }, { status: 503 }];
+    const app = createGsbSandbox(sandboxOptions({ gatewayErrors }));
+    const sent: Request[] = [];
+    const client = await clientFor(app, { fetcher: appFetcher(app, sent), sleep: async () => {} });
+    expect((await client.call(postcodeCall(), 'pishkhan-5-1')).kind).toBe('ok');
+    const calls = await readCalls(app);
+    expect(calls.map((call) => [call.status, call.problem])).toEqual([
+      [503, 'gateway'],
+      [503, 'gateway'],
+      [200, null],
+    ]);
+    expect(new Set(calls.map((call) => call.idempotencyKey))).toEqual(new Set(['pishkhan-5-1']));
+    const attempts = sent.filter((request) => new URL(request.url).pathname === POSTCODE_OP);
+    expect(new Set(attempts.map((request) => request.headers.get('signature'))).size).toBe(3);
+  });
+
+  it("honours an unsigned 429's Retry-After", async () => {
+    const app = createGsbSandbox(sandboxOptions({ gatewayErrors: [{ status: 429, retryAfter: 1 }] }));
+    const waits: number[] = [];
+    const client = await clientFor(app, { sleep: async (ms) => void waits.push(ms) });
+    expect((await client.call(postcodeCall(), 'pishkhan-5-2')).kind).toBe('ok');
+    expect(waits).toEqual([1_000]);
+  });
+
+  it('still refuses an unsigned answer it would act on (a 200, a 404)', async () => {
+    const app = createGsbSandbox(sandboxOptions());
+    const fetcher: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (new URL(request.url).pathname !== POSTCODE_OP) return app.request(request);
+      return new Response('{"requestId":"pishkhan-5-3","status":"OK","result":{}}', { status: 200 });
+    };
+    const client = await clientFor(app, { fetcher });
+    await expect(client.call(postcodeCall(), 'pishkhan-5-3')).rejects.toThrow(/answer refused/);
+  });
+
   it('retries an attempt that timed out', async () => {
     const draws = [0.1, 0.9];
     const app = createGsbSandbox(sandboxOptions({ timeoutRate: 0.5, random: () => draws.shift() ?? 0.9 }));
