@@ -139,7 +139,7 @@ function build(options: GsbSandboxOptions) {
   const ctx: OpContext = { slowMs: options.slowMs ?? 3000 };
   const db = options.libsqlUrl ? new SandboxDatabase(options.libsqlUrl, options.libsqlAuthToken) : null;
   const nonces = db ? new LibsqlNonceStore(db, now) : new MemoryNonceStore(now);
-  const idempotency = db ? new LibsqlIdempotencyStore(db, now) : new MemoryIdempotencyStore();
+  const idempotency = db ? new LibsqlIdempotencyStore(db, now) : new MemoryIdempotencyStore(now);
   const ready = loadSandboxKeys(options);
   ready.catch(() => {}); // reported to whoever awaits it: startGsbSandbox, or each request
   let faults = faultsFrom(options);
@@ -161,10 +161,13 @@ function build(options: GsbSandboxOptions) {
       performed: false,
     });
 
+    // Idempotency keys are the caller's own: another caller's same key is another record.
+    let caller = 'unsigned';
     if (!(options.admitUnsigned && header('signature') === null)) {
       const { trusted, revoked } = await ready;
       const verdict = await verifyRequest(request, bytes, { keys: trusted, revokedKeyIds: revoked, nonces, now });
       if (!verdict.ok) return refuse(verdict.problem);
+      caller = verdict.keyId;
       const unauthorized = credentials.refusal(header('authorization'), header('basicauthorization'));
       if (unauthorized) return refuse(unauthorized);
     }
@@ -181,7 +184,8 @@ function build(options: GsbSandboxOptions) {
       const detail = 'the Idempotency-Key header is required';
       return refuse(sandboxProblem(400, 'missing-idempotency-key', 'Missing Idempotency-Key', detail));
     }
-    const claim = await idempotency.claim(key, `${opPath} ${await contentDigest(bytes)}`);
+    const scoped = `${caller} ${key}`;
+    const claim = await idempotency.claim(scoped, `${opPath} ${await contentDigest(bytes)}`);
     if (claim.kind === 'mismatch') {
       return refuse(problem('idempotencyKeyReused', 'this Idempotency-Key was first used with another body'));
     }
@@ -197,7 +201,7 @@ function build(options: GsbSandboxOptions) {
       handled = await perform(op, received, refuse);
     } finally {
       // Only completed answers are kept; anything else frees the key so a retry does the work.
-      await idempotency.complete(key, handled.answer);
+      await idempotency.complete(scoped, handled.answer);
     }
     return handled;
   }

@@ -29,6 +29,13 @@ export interface IdempotencyStore {
   complete(key: string, answer: StoredAnswer): Promise<void>;
 }
 
+/**
+ * How long a first request may stay in flight before its key is free again: longer than a client's
+ * deadline (20 s), so a request still being answered is never done twice, and short enough that a
+ * request that died (its connection cut mid-way) does not block its key for ever.
+ */
+export const IN_FLIGHT_TTL_MS = 30_000;
+
 /** Only completed answers are kept; a 5xx or 429 frees the key, so a retry does the work. */
 export function isCompleted(status: number): boolean {
   return (status >= 200 && status < 300) || status === 400 || status === 404;
@@ -95,9 +102,13 @@ export class LibsqlIdempotencyStore implements IdempotencyStore {
     const [claimed, existing] = await this.database.client.batch(
       [
         {
+          // New, or in flight for longer than any client waits: its first request died.
           sql: `insert into sandbox_idempotency (key, fingerprint, created_at) values (?, ?, ?)
-            on conflict do nothing returning key`,
-          args: [key, fingerprint, this.now()],
+            on conflict (key) do update set created_at = excluded.created_at
+              where sandbox_idempotency.status is null and sandbox_idempotency.created_at < ?
+                and sandbox_idempotency.fingerprint = excluded.fingerprint
+            returning key`,
+          args: [key, fingerprint, this.now(), this.now() - IN_FLIGHT_TTL_MS],
         },
         { sql: 'select fingerprint, status, content_type, body from sandbox_idempotency where key = ?', args: [key] },
       ],

@@ -89,7 +89,7 @@ async function drain(session: Session, pending: HeldChat['pending']): Promise<'d
       continue;
     }
     const event = item.id === session.received?.id ? session.received.event : await openEvent(deps.store, chat, item);
-    const run = await runEvent(session, event, item.id);
+    const run = await runEvent(session, event, item.callKey);
     if (run === 'out-of-time') return 'out-of-time';
     if (session.lost) {
       run.replies.unshift({ text: fa.conversationLost });

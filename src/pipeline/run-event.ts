@@ -35,7 +35,8 @@ export type EventRun =
   | { state: ConversationState; replies: Reply[]; effects: Effect[]; calls: CallRecord[] }
   | 'out-of-time';
 
-export async function runEvent(session: Session, event: InboundEvent, eventId: number): Promise<EventRun> {
+/** @param callKey the event's own random id: its calls' idempotency keys derive from it */
+export async function runEvent(session: Session, event: InboundEvent, callKey: string): Promise<EventRun> {
   const { deps } = session;
   // Alongside the event's own work, which may wait seconds on the bus, not before it.
   const acknowledged = event.kind === 'button' ? courtesy(deps, event, (c) => c.acknowledge?.(event)) : null;
@@ -66,7 +67,7 @@ export async function runEvent(session: Session, event: InboundEvent, eventId: n
       const started = deps.now();
       // Derived from the event, so reprocessing the same event reuses the key and the bus answers once.
       const outcome = await keepingLease(session, () =>
-        typingWhile(deps, event, callUpstream(session, call, `pishkhan-${eventId}-${n}`)),
+        typingWhile(deps, event, callUpstream(session, call, `pishkhan-${callKey}-${n}`)),
       );
       if (outcome === 'out-of-time') return 'out-of-time';
       calls.push({ service: call.service, outcome: outcome.kind, ms: deps.now() - started });

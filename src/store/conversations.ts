@@ -32,6 +32,8 @@ export interface PendingEvent {
   id: number;
   attempts: number;
   sealed: string;
+  /** What the idempotency keys of its calls to the bus derive from. */
+  callKey: string;
 }
 
 /** A chat as its holder took it. */
@@ -85,7 +87,7 @@ export function heldChat([taken, pending]: [
 function pendingStatement(db: Db, chat: ChatKey, owner: string) {
   return db.all<PendingEvent>(sql`update inbox set attempts = attempts + (id = (select min(id) from inbox where ${pendingOf(chat)}))
     where ${pendingOf(chat)} and ${heldBy(chat, owner)}
-    returning id, attempts, payload as sealed`);
+    returning id, attempts, payload as sealed, coalesce(call_key, 'event-' || id) as callKey`);
 }
 
 const inOrder = (pending: PendingEvent[]) => pending.sort((a, b) => a.id - b.id);

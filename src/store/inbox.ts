@@ -42,8 +42,8 @@ export async function claimEvent(
         set: { token, expiresAt: claim.expiresAt },
         setWhere: sql`${dedupeClaims.expiresAt} <= ${now}`,
       }),
-    db.all<{ id: number }>(sql`insert into inbox (channel, chat_id, payload, received_at)
-      select ${chat.channel}, ${chat.chatId}, ${payload}, ${event.receivedAt} where ${won}
+    db.all<{ id: number }>(sql`insert into inbox (channel, chat_id, payload, received_at, call_key)
+      select ${chat.channel}, ${chat.chatId}, ${payload}, ${event.receivedAt}, ${crypto.randomUUID()} where ${won}
       returning id`),
     ...(lease ? takeLease(db, chat, lease, now, won) : []),
   ]);
@@ -51,7 +51,11 @@ export async function claimEvent(
   return { id, held: lease && id !== null ? heldChat(taken as Parameters<typeof heldChat>[0]) : null };
 }
 
-export async function openEvent({ sealer }: Store, chat: ChatKey, pending: PendingEvent): Promise<InboundEvent> {
+export async function openEvent(
+  { sealer }: Store,
+  chat: ChatKey,
+  pending: Pick<PendingEvent, 'sealed'>,
+): Promise<InboundEvent> {
   return JSON.parse(await sealer.open(pending.sealed, sealContext('inbox', chat))) as InboundEvent;
 }
 

@@ -31,6 +31,12 @@ export const inbox = sqliteTable(
       .default('pending'),
     processedAt: integer('processed_at'),
     attempts: integer('attempts').notNull().default(0),
+    /**
+     * Random, drawn when the event is claimed: the idempotency keys of the event's calls to the bus
+     * derive from it, so reprocessing the event reuses them and no other event ever does (not even
+     * after a database restore, or in another deployment sharing the bus).
+     */
+    callKey: text('call_key'),
   },
   (table) => [
     index('inbox_chat_status').on(table.channel, table.chatId, table.status, table.id),

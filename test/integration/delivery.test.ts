@@ -88,7 +88,7 @@ describe('order', () => {
     let state: ConversationState | null = null;
     const expected: string[] = [];
     for (const row of rows) {
-      const event = await openEvent(deps.store, chat, { id: row.id, attempts: 0, sealed: row.payload });
+      const event = await openEvent(deps.store, chat, { sealed: row.payload });
       const result = step(state, event, event.receivedAt, catalogue);
       state = result.state;
       expected.push(...result.replies.map((reply) => reply.text));

@@ -51,8 +51,9 @@ async function storeTaking(deps: Deps, chatId: string, text: string, receivedAt 
     Date.now(),
     lease,
   );
-  if (id === null || !held) throw new Error('the event was not stored with the lease');
-  return { id, taken: { held, lease, event: { id, event } } };
+  const callKey = held?.pending.find((pending) => pending.id === id)?.callKey;
+  if (id === null || !held || !callKey) throw new Error('the event was not stored with the lease');
+  return { callKey, taken: { held, lease, event: { id, event } } };
 }
 
 /** The bus's calls under one idempotency key, and how many of them did the work. */
@@ -76,7 +77,7 @@ describe('the lease under a slow bus', () => {
     const ttlMs = 1_000;
     const deps = { ...(await depsFor(env)), leaseMs: ttlMs };
     const takenAt = Date.now();
-    const { id, taken } = await storeTaking(deps, chatId, SLOW_POSTCODE, takenAt, ttlMs);
+    const { callKey, taken } = await storeTaking(deps, chatId, SLOW_POSTCODE, takenAt, ttlMs);
     const holding = processChat(deps, { channel: 'gap', chatId }, { taken });
 
     // Renewed past twice its lifetime while the step is still on the bus (not yet saved): the lease
@@ -95,14 +96,14 @@ describe('the lease under a slow bus', () => {
     expect(messages).toHaveLength(4);
     expect(messages[2]?.data).toContain('۷۷۷۷۷۷۷۷۷۷');
     expect(messages[3]?.data).toBe(fa.menuPrompt);
-    expect(await workDone(`pishkhan-${id}-0`)).toBe(1);
+    expect(await workDone(`pishkhan-${callKey}-0`)).toBe(1);
   });
 
   it('leaves an event whose call cannot end within a bounded run to the sweep, which answers it once', async () => {
     const chatId = await atPostcodeQuestion();
     const deps = await depsFor(env);
     // Old enough for the sweep, which leaves events younger than 2 s to their webhook.
-    const { id, taken } = await storeTaking(deps, chatId, SLOW_POSTCODE, Date.now() - 10_000);
+    const { callKey, taken } = await storeTaking(deps, chatId, SLOW_POSTCODE, Date.now() - 10_000);
     // Time for calls ends 3 s before the deadline: half a second, for a call of three.
     await processChat(deps, { channel: 'gap', chatId }, { taken, deadline: Date.now() + 3_500 });
     expect(await waitForMessages(chatId, 2)).toHaveLength(2);
@@ -115,6 +116,6 @@ describe('the lease under a slow bus', () => {
     const messages = await waitForMessages(chatId, 3);
     expect(messages).toHaveLength(3);
     expect(messages[2]?.data).toContain('۷۷۷۷۷۷۷۷۷۷');
-    expect(await workDone(`pishkhan-${id}-0`)).toBe(1);
+    expect(await workDone(`pishkhan-${callKey}-0`)).toBe(1);
   });
 });

@@ -13,6 +13,7 @@ import { type ChannelKey, REQUEST_COMPONENTS } from '../../../src/upstream/signi
 import {
   clientSigner,
   getToken,
+  POSTCODE_OP,
   type Prepared,
   prepare,
   problemType,
@@ -188,6 +189,20 @@ describe('the sandbox keeps idempotency', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     await expectRefused(app, await prepare({ token, fields: slow, idempotencyKey: 'k-409' }), 'idempotencyKeyInFlight');
     expect((await first).status).toBe(200);
+  });
+
+  it("keeps each caller's keys apart: the same key from another caller is a record of its own", async () => {
+    const both = createGsbSandbox(sandboxOptions({ admitUnsigned: true }));
+    const signed = await prepare({ token: await getToken(both), fields: POSTCODE, idempotencyKey: 'k-scope' });
+    expect((await send(both, signed)).status).toBe(200);
+    const unsigned = await both.request(POSTCODE_OP, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', pid: 'peer', 'idempotency-key': 'k-scope' },
+      body: JSON.stringify({ requestId: 'k-scope', ...POSTCODE }),
+    });
+    expect(unsigned.status).toBe(200);
+    const calls = (await readCalls(both)).filter((call) => call.idempotencyKey === 'k-scope');
+    expect(calls.map((call) => call.performed)).toEqual([true, true]);
   });
 
   it('stores no 5xx: after a 500 or an injected 503 nothing is replayed and the retry does the work', async () => {

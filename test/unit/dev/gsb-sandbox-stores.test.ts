@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LibsqlIdempotencyStore, LibsqlNonceStore, SandboxDatabase } from '../../../dev/gsb-sandbox/stores.ts';
+import { MemoryIdempotencyStore } from '../../../dev/gsb-sandbox/idempotency.ts';
+import {
+  IN_FLIGHT_TTL_MS,
+  LibsqlIdempotencyStore,
+  LibsqlNonceStore,
+  SandboxDatabase,
+} from '../../../dev/gsb-sandbox/stores.ts';
 import { type LibsqlServer, startLibsqlServer } from '../../../dev/libsql-server/index.ts';
 
 let server: LibsqlServer;
@@ -46,5 +52,27 @@ describe("the GSB sandbox's stores in libSQL, on tables of its own", () => {
     expect(await records.claim('key-2', 'd')).toEqual({ kind: 'new' });
     await records.complete('key-2', { status: 503, contentType: 'application/problem+json', body: '{}' });
     expect(await records.claim('key-2', 'd')).toEqual({ kind: 'new' });
+  });
+});
+
+describe('an in-flight key whose first request died', () => {
+  it('is free again once it has been in flight longer than any client waits (libSQL)', async () => {
+    let now = 1_000_000;
+    const records = new LibsqlIdempotencyStore(db, () => now);
+    expect(await records.claim('key-3', 'd')).toEqual({ kind: 'new' });
+    now += IN_FLIGHT_TTL_MS - 1;
+    expect(await records.claim('key-3', 'd')).toEqual({ kind: 'in-flight' });
+    now += 2;
+    expect(await records.claim('key-3', 'd')).toEqual({ kind: 'new' });
+    expect(await records.claim('key-3', 'other')).toEqual({ kind: 'mismatch' });
+  });
+
+  it('is free again the same way in memory', async () => {
+    let now = 0;
+    const records = new MemoryIdempotencyStore(() => now);
+    expect(await records.claim('k', 'd')).toEqual({ kind: 'new' });
+    expect(await records.claim('k', 'd')).toEqual({ kind: 'in-flight' });
+    now = IN_FLIGHT_TTL_MS + 1;
+    expect(await records.claim('k', 'd')).toEqual({ kind: 'new' });
   });
 });

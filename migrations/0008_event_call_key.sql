@@ -1,0 +1,1 @@
+ALTER TABLE `inbox` ADD `call_key` text;
