@@ -10,7 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { EnvVars } from './channels/types.ts';
 import { timingSafeEqual } from './crypto/timing-safe.ts';
 import { channelsFor, depsFor } from './deps.ts';
-import { ConfigError } from './errors.ts';
+import { ConfigError, StoreError } from './errors.ts';
 import { logError } from './log.ts';
 import { ingest } from './pipeline/ingest.ts';
 
@@ -70,6 +70,12 @@ export function createApp(runtime: Runtime): Hono<Env> {
     if (error instanceof ConfigError) {
       logError('config', error);
       return c.json({ error: error.message, missing: error.variables }, 503);
+    }
+    if (error instanceof StoreError) {
+      // Not stored, so not a 200: the messenger sends it again, and the retry is answered once.
+      logError('store-unavailable', error);
+      c.header('retry-after', '5');
+      return c.json({ error: 'database unavailable' }, 503);
     }
     logError('request-failed', error);
     return c.json({ error: 'internal error' }, 500);

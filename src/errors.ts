@@ -33,3 +33,14 @@ export class UpstreamError extends Error {
     super(`upstream ${service}: ${reason}${status === null ? '' : ` (HTTP ${status})`}`);
   }
 }
+
+/** The database did not answer in time, or failed: the update was not stored (a 503 asks for a retry). */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(
+    readonly operation: string,
+    options: { cause: unknown },
+  ) {
+    super(`database unavailable while ${operation}`, options);
+  }
+}

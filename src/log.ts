@@ -16,4 +16,4 @@ export function logError(event: string, error: unknown, fields: LogFields = {}):
   console.error(JSON.stringify({ at: new Date().toISOString(), event, error: name, message, ...fields }));
 }
 
-const OUR_ERRORS = new Set(['ConfigError', 'ChannelError', 'UpstreamError']);
+const OUR_ERRORS = new Set(['ConfigError', 'ChannelError', 'UpstreamError', 'StoreError']);

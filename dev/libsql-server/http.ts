@@ -14,6 +14,8 @@ export interface Served {
   tally: Tally;
   /** Every pipeline's answer is held back this long, as a network between client and server would. */
   delayMs: number;
+  /** While set, requests wait for it (a database that stopped answering); a request given up meanwhile never runs. */
+  paused: { until: Promise<void>; resume(): void } | null;
 }
 
 const PIPELINE_PATHS = new Map<string, Version>([
@@ -30,6 +32,14 @@ export async function serveHttp(served: Served, req: http.IncomingMessage, res: 
       sendText(res, 200, 'Hello, this is HTTP API v2 (Hrana over HTTP)');
     } else if (req.method === 'POST' && version !== undefined) {
       const body = parseJson(await readBody(req));
+      if (served.paused) {
+        let gone = false;
+        res.once('close', () => {
+          gone = !res.writableEnded;
+        });
+        await served.paused.until;
+        if (gone) return;
+      }
       served.tally.record(body);
       const response = served.streams.pipeline(body, version);
       if (served.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, served.delayMs));
@@ -52,11 +62,27 @@ export async function serveHttp(served: Served, req: http.IncomingMessage, res: 
 /**
  * The server's own controls: GET /_control/tally (round trips and statements so far, per watched
  * value too), POST /_control/watch {"value"} (count the round trips that pass it as an argument),
- * POST /_control/delay {"ms"} (hold every answer back that long from now on).
+ * POST /_control/delay {"ms"} (hold every answer back that long from now on), POST /_control/pause
+ * and /_control/resume (stop answering, as a database that is unreachable; and answer again).
  */
 async function control(served: Served, req: http.IncomingMessage, res: http.ServerResponse, pathname: string) {
   if (req.method === 'GET' && pathname === '/_control/tally') return sendJson(res, 200, served.tally.counts());
   if (req.method !== 'POST') throw new HttpError(404, 'Not found', 'NOT_FOUND');
+  if (pathname === '/_control/pause') {
+    if (!served.paused) {
+      let resume = () => {};
+      const until = new Promise<void>((resolve) => {
+        resume = resolve;
+      });
+      served.paused = { until, resume };
+    }
+    return sendJson(res, 200, { paused: true });
+  }
+  if (pathname === '/_control/resume') {
+    served.paused?.resume();
+    served.paused = null;
+    return sendJson(res, 200, { paused: false });
+  }
   const body = (parseJson(await readBody(req)) ?? {}) as { value?: unknown; ms?: unknown };
   if (pathname === '/_control/watch' && typeof body.value === 'string' && body.value !== '') {
     served.tally.watch(body.value);

@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { prepareDatabaseFile } from './connection.ts';
-import { serveHttp } from './http.ts';
+import { type Served, serveHttp } from './http.ts';
 import { StreamRegistry } from './streams.ts';
 import { Tally, type TallyCounts } from './tally.ts';
 
@@ -40,7 +40,12 @@ export interface LibsqlServer {
 export async function startLibsqlServer(options: LibsqlServerOptions): Promise<LibsqlServer> {
   const host = options.host ?? '127.0.0.1';
   prepareDatabaseFile(options.file);
-  const served = { streams: new StreamRegistry(options.file), tally: new Tally(), delayMs: options.delayMs ?? 0 };
+  const served: Served = {
+    streams: new StreamRegistry(options.file),
+    tally: new Tally(),
+    delayMs: options.delayMs ?? 0,
+    paused: null,
+  };
   const { streams } = served;
   const server = http.createServer((req, res) => void serveHttp(served, req, res));
   await new Promise<void>((resolve, reject) => {
@@ -57,6 +62,7 @@ export async function startLibsqlServer(options: LibsqlServerOptions): Promise<L
     tally: () => served.tally.counts(),
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
+        served.paused?.resume();
         streams.closeAll();
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();

@@ -7,7 +7,7 @@
  */
 import type { Channel, WebhookBody } from '../channels/types.ts';
 import type { Deps } from '../deps.ts';
-import { ChannelError } from '../errors.ts';
+import { ChannelError, StoreError } from '../errors.ts';
 import { log, logError } from '../log.ts';
 import { LEASE_TTL_MS } from '../store/conversations.ts';
 import { claimEvent } from '../store/inbox.ts';
@@ -63,7 +63,9 @@ export async function ingest(
   const event: InboundEvent = { ...parsed.event, dedupeKey: await deps.hash(`${channel.id}\n${dedupe.basis}`) };
   const claim = { key: event.dedupeKey, expiresAt: event.receivedAt + (dedupe.windowMs ?? UNIQUE_ID_CLAIM_MS) };
   const lease = { owner: crypto.randomUUID(), ttlMs: deps.leaseMs ?? LEASE_TTL_MS };
-  const { id, held } = await claimEvent(deps.store, event, claim, deps.now(), lease);
+  const { id, held } = await claimEvent(deps.store, event, claim, deps.now(), lease).catch((error: unknown) => {
+    throw new StoreError('storing an update', { cause: error });
+  });
   if (held && id !== null) {
     const chat = { channel: event.channel, chatId: event.chatId };
     const taken = { held, lease, event: { id, event } };

@@ -9,11 +9,21 @@ import type { Sealer } from '../crypto/seal.ts';
 import type { AuditChain } from './audit-chain.ts';
 import * as schema from './schema.ts';
 
+/**
+ * Every round trip ends within this: a database that stops answering fails the webhook with a 503
+ * in seconds (the messenger retries), rather than hold it until the messenger gives up.
+ */
+export const DB_DEADLINE_MS = 5_000;
+
+const withDeadline = (input: RequestInfo | URL, init?: RequestInit) =>
+  fetch(input, { ...init, signal: AbortSignal.timeout(DB_DEADLINE_MS) });
+
 export function openDb(url: string, authToken?: string) {
   // The client's default of 20 queries at once makes the 21st wait and then start from another
   // request's context, which workerd cancels as hung when that request ends: the slot is never
   // freed and the isolate stalls. The server (and the Worker's own limits) bound concurrency instead.
-  return drizzle(createClient({ url, authToken, concurrency: Number.POSITIVE_INFINITY }), { schema });
+  const client = createClient({ url, authToken, concurrency: Number.POSITIVE_INFINITY, fetch: withDeadline });
+  return drizzle(client, { schema });
 }
 
 export type Db = ReturnType<typeof openDb>;

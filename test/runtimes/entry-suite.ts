@@ -20,6 +20,7 @@ import { applyMigrations } from '../../dev/migrate.ts';
 import type { RunningServer } from '../../dev/serve.ts';
 import { type Deps, depsFor } from '../../src/deps.ts';
 import { fa } from '../../src/i18n/fa.ts';
+import { DB_DEADLINE_MS } from '../../src/store/db.ts';
 import { claimEvent } from '../../src/store/inbox.ts';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -46,6 +47,7 @@ export function describeEntry(name: string, command: readonly [string, ...string
     let dir: string;
     const servers: RunningServer[] = [];
     let gapUrl: string;
+    let libsqlUrl: string;
     let deps: Deps;
     let entry: ChildProcess;
     let exited: Promise<number | null>;
@@ -56,6 +58,7 @@ export function describeEntry(name: string, command: readonly [string, ...string
       dir = mkdtempSync(join(tmpdir(), 'pishkhan-runtime-'));
       const libsql = await startLibsqlServer({ file: join(dir, 'pishkhan.db') });
       servers.push(libsql);
+      libsqlUrl = libsql.url;
       await applyMigrations(libsql.url);
       const gsb = await startGsbSandbox(localGsb);
       servers.push(gsb);
@@ -128,6 +131,24 @@ export function describeEntry(name: string, command: readonly [string, ...string
       expect((await claimEvent(deps.store, event, claim, receivedAt)).id).not.toBeNull();
       const [menu] = await waitForMessages(gapUrl, chatId, 1);
       expect(menu?.data).toContain(fa.greeting);
+    });
+
+    it('answers 503, not 200, within seconds while the database does not answer; the retry is answered once', async () => {
+      const chatId = newChatId();
+      const control = (what: string) => fetch(`${libsqlUrl}/_control/${what}`, { method: 'POST' });
+      await control('pause');
+      const started = Date.now();
+      const unstored = await postText(url, chatId, 'سلام').finally(() => control('resume'));
+      expect(unstored.status).toBe(503);
+      expect(unstored.headers.get('retry-after')).toBe('5');
+      expect(Date.now() - started).toBeLessThan(DB_DEADLINE_MS + 3_000);
+
+      expect((await postText(url, chatId, 'سلام')).status).toBe(200);
+      await waitForMessages(gapUrl, chatId, 1);
+      // A later message's reply comes after any second answer to the first would have: there is none.
+      expect((await postText(url, chatId, 'منو')).status).toBe(200);
+      const messages = await waitForMessages(gapUrl, chatId, 2);
+      expect(messages.map((message) => message.data)).toEqual([expect.stringContaining(fa.greeting), fa.menuPrompt]);
     });
 
     it('on SIGTERM, finishes the reply it is sending, then exits with 0 within seconds', async () => {
