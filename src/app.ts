@@ -11,7 +11,7 @@ import type { EnvVars } from './channels/types.ts';
 import { timingSafeEqual } from './crypto/timing-safe.ts';
 import { channelsFor, depsFor } from './deps.ts';
 import { ConfigError, StoreError } from './errors.ts';
-import { logError } from './log.ts';
+import { log, logError } from './log.ts';
 import { ingest } from './pipeline/ingest.ts';
 
 export interface Runtime {
@@ -25,6 +25,9 @@ type Env = { Bindings: EnvVars };
 
 /** Messengers send small updates; anything larger is refused before it is read. */
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
+/** Content types that cannot be an update (the messengers' own are not all confirmed: the rest is tried). */
+const BINARY = /^\s*(multipart\/|application\/octet-stream|image\/|audio\/|video\/)/i;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 export function createApp(runtime: Runtime): Hono<Env> {
   const app = new Hono<Env>();
@@ -51,9 +54,20 @@ export function createApp(runtime: Runtime): Hono<Env> {
         return c.json({ error: 'not found' }, 404);
       }
       const deps = await depsFor(c.env);
-      // Decoded by hand: workerd warns when .text() reads a form body.
-      const text = new TextDecoder().decode(await c.req.arrayBuffer());
-      const body = { contentType: c.req.header('content-type') ?? '', text };
+      const contentType = c.req.header('content-type') ?? '';
+      // No messenger posts an update as a file: refused, and said, before it is read.
+      if (BINARY.test(contentType)) {
+        log('webhook', { channel: channel.id, outcome: 'unsupported-media-type' });
+        return c.json({ error: 'an update is a form or JSON' }, 415);
+      }
+      let text: string;
+      try {
+        // Decoded by hand (workerd warns when .text() reads a form body), and strictly.
+        text = strictUtf8.decode(await c.req.arrayBuffer());
+      } catch {
+        return c.json({ error: 'body is not valid UTF-8' }, 400);
+      }
+      const body = { contentType, text };
       const ingested = await ingest(deps, channel, body, {
         logAs: 'webhook',
         background: (work) => runtime.waitUntil(c, work),

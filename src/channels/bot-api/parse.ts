@@ -10,6 +10,7 @@ import type { InboundEvent } from '../../types.ts';
 import { check } from '../check.ts';
 import { ContactPhone } from '../contact.ts';
 import { parseExactJson } from '../exact-json.ts';
+import { readJson } from '../json.ts';
 import type { ParsedUpdate, WebhookBody } from '../types.ts';
 
 /** Longer texts are not something a citizen types into a form; they are heard as `other`. */
@@ -54,13 +55,8 @@ const Carrier = v.looseObject({
 
 /** @param channel the messenger's name (`soroush`, `bale`), for the event and its errors */
 export function parseBotApiUpdate(channel: string, body: WebhookBody, receivedAt: number): ParsedUpdate {
-  let json: unknown;
-  try {
-    json = parseExactJson(body.text);
-  } catch {
-    throw new ChannelError(channel, 'body is not valid JSON');
-  }
-  const update = check(channel, Update, json);
+  // JSON whatever the content type says, or when it says nothing: these clones are not all documented.
+  const update = check(channel, Update, readJson(channel, body.text, 'body', parseExactJson));
   const base = { channel, text: null, button: null, contact: null, receivedAt };
   // The messenger numbers its updates: a redelivery carries the same number, whenever it comes.
   const dedupe = { basis: `update:${update.update_id}`, windowMs: null };

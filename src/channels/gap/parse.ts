@@ -6,6 +6,7 @@ import * as v from 'valibot';
 import { ChannelError } from '../../errors.ts';
 import { check } from '../check.ts';
 import { ContactPhone } from '../contact.ts';
+import { readJson } from '../json.ts';
 import type { ParsedUpdate, WebhookBody } from '../types.ts';
 
 const CHANNEL = 'gap';
@@ -74,22 +75,23 @@ function contentOf(data: string | Record<string, unknown> | undefined): string {
   return typeof data === 'string' ? data : JSON.stringify(data ?? null);
 }
 
+/**
+ * A form, or JSON: whichever the body is (its type is not confirmed for Gap, and a wrong guess would
+ * drop real updates). A field given twice is refused: which of the two to believe is anybody's guess.
+ */
 function readFields(body: WebhookBody): unknown {
-  if (!body.contentType.includes('json')) return Object.fromEntries(new URLSearchParams(body.text));
-  try {
-    return JSON.parse(body.text);
-  } catch {
-    throw new ChannelError(CHANNEL, 'body is not valid JSON');
+  if (body.contentType.includes('json') || body.text.trimStart().startsWith('{')) {
+    return readJson(CHANNEL, body.text, 'body');
   }
+  const fields = new URLSearchParams(body.text);
+  const names = [...fields.keys()];
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated !== undefined) throw new ChannelError(CHANNEL, `field ${repeated} is repeated`);
+  return Object.fromEntries(fields);
 }
 
 function embedded(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    throw new ChannelError(CHANNEL, 'data is not valid JSON');
-  }
+  return typeof value === 'string' ? readJson(CHANNEL, value, 'data') : value;
 }
 
 /** The sender's Gap user id; a `from` that cannot be read is not a reason to drop the message. */

@@ -22,6 +22,7 @@ import * as v from 'valibot';
 import { ChannelError } from '../../errors.ts';
 import { check } from '../check.ts';
 import { ContactPhone } from '../contact.ts';
+import { readJson } from '../json.ts';
 import type { ParsedUpdate, WebhookBody } from '../types.ts';
 
 export const CHANNEL = 'soroush-legacy';
@@ -72,12 +73,7 @@ export function parseSoroushLegacyMessage(
   receivedAt: number,
   windowMs: number,
 ): ParsedUpdate | null {
-  let json: unknown;
-  try {
-    json = JSON.parse(body.text);
-  } catch {
-    throw new ChannelError(CHANNEL, 'message is not valid JSON');
-  }
+  const json = readJson(CHANNEL, body.text, 'message');
   const message = check(CHANNEL, Message, json, 'message');
   if (!HEARD.has(message.type)) return null;
   const event = {

@@ -36,6 +36,11 @@ describe('the Gap adapter', () => {
     expect(parse(body).event).toMatchObject({ chatId: '38769282', kind: 'text', text: 'منو', userId: null });
   });
 
+  it('reads a JSON body that comes without its content type', () => {
+    const body = { contentType: '', text: JSON.stringify({ chat_id: '7', type: 'text', data: 'سلام' }) };
+    expect(parse(body).event).toMatchObject({ chatId: '7', kind: 'text', text: 'سلام' });
+  });
+
   it('keys an inline button press by its callback id, with no window', () => {
     const data = JSON.stringify({ data: 'confirm:123', message_id: 97, callback_id: 'N7YcI5rAlX2sEFmh' });
     const { event, dedupe } = parse(form({ chat_id: '1', type: 'triggerButton', data, from }));
@@ -75,6 +80,14 @@ describe('the Gap adapter', () => {
     ['a contact phone without a digit', form({ chat_id: '1', type: 'contact', data: '{"phone":"none"}' })],
     ['a JSON body that is not JSON', { contentType: 'application/json', text: '{"chat_id":' }],
     ['a JSON array', { contentType: 'application/json', text: '[]' }],
+    [
+      'a field given twice',
+      { contentType: 'application/x-www-form-urlencoded', text: 'chat_id=1&chat_id=2&type=text&data=x' },
+    ],
+    [
+      'data nested 10,000 levels deep',
+      form({ chat_id: '1', type: 'triggerButton', data: `${'['.repeat(10_000)}${']'.repeat(10_000)}` }),
+    ],
   ])('refuses %s with a ChannelError', (_name, body) => {
     expect(() => parse(body)).toThrow(ChannelError);
   });
