@@ -32,7 +32,7 @@ export async function deliverReplies(
   known?: ReadonlyMap<number, Reply>,
 ): Promise<void> {
   const channel = deps.channels.get(chat.channel);
-  if (!channel) return; // switched off: the replies wait in the outbox
+  if (!channel) return switchedOff(deps, chat, due, marks);
   for (let rows: DueRow[] | undefined = due, setAside = true; setAside; rows = undefined) {
     setAside = false;
     for (const queued of await dueReplies(deps.store, chat, deps.now(), rows, known)) {
@@ -40,6 +40,23 @@ export async function deliverReplies(
       if (outcome === 'waiting') return;
       setAside ||= outcome === 'set-aside';
     }
+  }
+}
+
+/**
+ * The messenger is switched off: its replies wait, tried again at the backoff's longest interval,
+ * and are set aside after their attempts (replayable once it is on again); nobody can be told.
+ */
+function switchedOff(deps: Deps, chat: ChatKey, due: DueRow[], marks: OutboxMark[]): void {
+  if (due.length === 0) return;
+  log('send-failed', { channel: chat.channel, status: null, outcome: 'messenger-off', replies: due.length });
+  for (const row of due) {
+    const attempts = row.attempts + 1;
+    marks.push(
+      attempts >= MAX_SEND_ATTEMPTS
+        ? { id: row.id, setAside: { attempts } }
+        : { id: row.id, retry: { attempts, nextAt: deps.now() + SEND_BACKOFF.capMs } },
+    );
   }
 }
 

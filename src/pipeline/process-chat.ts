@@ -7,6 +7,7 @@
  * included (docs/architecture.md, "Round trips"). An event that has failed MAX_EVENT_ATTEMPTS
  * times is set aside with an apology.
  */
+import { backoffDelay } from '../backoff.ts';
 import type { Deps } from '../deps.ts';
 import { fa } from '../i18n/fa.ts';
 import { log, logError } from '../log.ts';
@@ -28,6 +29,8 @@ import { type EventRun, runEvent } from './run-event.ts';
 import { limitKeyOf, openState, type Session } from './session.ts';
 
 export const MAX_EVENT_ATTEMPTS = 5;
+/** After the first failure half a minute, then doubling: the fifth attempt comes some 8 minutes on. */
+const EVENT_BACKOFF = { baseMs: 30_000, capMs: 30 * 60_000 };
 
 export interface ProcessOptions {
   /**
@@ -53,6 +56,7 @@ export async function processChat(deps: Deps, chat: ChatKey, options: ProcessOpt
     lease,
     deadline: options.deadline,
     received: options.taken?.event ?? null,
+    processing: null,
     state: null,
     lost: false,
     version: held.version,
@@ -70,7 +74,11 @@ export async function processChat(deps: Deps, chat: ChatKey, options: ProcessOpt
     }
   } catch (error) {
     // Let go at once, so the next sweep can try again without waiting out the lease.
-    await settle(session, { letGo: true }).catch((settleError) => logError('settle-failed', settleError));
+    // The event that failed waits a growing backoff, so that a chat failing over and over is tried
+    // less and less often, and the sweep takes other chats first.
+    const failed = session.processing;
+    const defer = failed && { eventId: failed.id, until: deps.now() + backoffDelay(failed.attempts, EVENT_BACKOFF) };
+    await settle(session, { letGo: true, defer }).catch((settleError) => logError('settle-failed', settleError));
     throw error;
   }
 }
@@ -88,6 +96,7 @@ async function drain(session: Session, pending: HeldChat['pending']): Promise<'d
       await deliverReplies(deps, chat, await dueRepliesQuery(deps.store.db, chat, deps.now()), session.marks);
       continue;
     }
+    session.processing = item;
     const event = item.id === session.received?.id ? session.received.event : await openEvent(deps.store, chat, item);
     const run = await runEvent(session, event, item.callKey);
     if (run === 'out-of-time') return 'out-of-time';
@@ -115,6 +124,7 @@ async function drain(session: Session, pending: HeldChat['pending']): Promise<'d
     const known = new Map(committed.queued.map((id, i) => [id, run.replies[i] as Reply]));
     await deliverReplies(deps, chat, committed.due, session.marks, known);
   }
+  session.processing = null;
   return 'done';
 }
 
@@ -172,11 +182,21 @@ async function erase(session: Session, eventId: number, replies: readonly Reply[
 }
 
 /** The holder's batch after a drain. @returns the events that came in meanwhile (none when it let go) */
-async function settle(session: Session, { letGo }: { letGo: boolean }) {
+async function settle(
+  session: Session,
+  { letGo, defer }: { letGo: boolean; defer?: { eventId: number; until: number } | null },
+) {
   const { deps, chat, lease } = session;
   const marks: OutboxMark[] = session.marks.splice(0);
+  const empty = session.state === null;
   try {
-    return await settleChat(deps.store, chat, lease, { marks, now: deps.now(), letGo, empty: session.state === null });
+    return await settleChat(deps.store, chat, lease, {
+      marks,
+      now: deps.now(),
+      letGo,
+      empty,
+      defer: defer ?? undefined,
+    });
   } catch (error) {
     session.marks.unshift(...marks);
     throw error;

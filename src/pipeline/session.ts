@@ -7,7 +7,7 @@ import type { Account, ConversationState } from '../conversation/state.ts';
 import { SealError } from '../crypto/seal.ts';
 import type { Deps } from '../deps.ts';
 import { log } from '../log.ts';
-import type { Lease } from '../store/conversations.ts';
+import type { Lease, PendingEvent } from '../store/conversations.ts';
 import { type ChatKey, sealContext } from '../store/db.ts';
 import { chatLimitKey } from '../store/limits.ts';
 import type { OutboxMark } from '../store/outbox.ts';
@@ -21,6 +21,8 @@ export interface Session {
   deadline: number | undefined;
   /** The event the webhook stored and handed over in the clear: it is not opened again. */
   received: { id: number; event: InboundEvent } | null;
+  /** The event being run, while it is: the one to wait out a backoff if the run fails. */
+  processing: PendingEvent | null;
   state: ConversationState | null;
   /** The version `state` was saved at. */
   version: number;

@@ -167,7 +167,20 @@ export async function settleChat(
   store: Store,
   chat: ChatKey,
   lease: Lease,
-  { marks, now, letGo, empty }: { marks: readonly OutboxMark[]; now: number; letGo: boolean; empty: boolean },
+  {
+    marks,
+    now,
+    letGo,
+    empty,
+    defer,
+  }: {
+    marks: readonly OutboxMark[];
+    now: number;
+    letGo: boolean;
+    empty: boolean;
+    /** An event that failed: not tried again before `until`. */
+    defer?: { eventId: number; until: number };
+  },
 ): Promise<PendingEvent[]> {
   const { db } = store;
   const mine = sql`${isChat(chat)} and lease_owner = ${lease.owner}`;
@@ -180,6 +193,7 @@ export async function settleChat(
     ...(empty ? [db.run(sql`delete from conversations where ${mine} and state is null and ${going}`)] : []),
     release,
     ...markStatements(db, marks),
+    ...(defer ? [db.run(sql`update inbox set next_at = ${defer.until} where id = ${defer.eventId}`)] : []),
     ...(letGo ? [] : [pendingStatement(db, chat, lease.owner)]),
   ] as [typeof release, ...BatchItem<'sqlite'>[]]);
   return letGo ? [] : inOrder(results.at(-1) as PendingEvent[]);

@@ -23,7 +23,8 @@ export const AUDIT_RETENTION_MS = 395 * 24 * 60 * 60_000;
 
 /**
  * Chats with a pending event received before `staleBefore` (its webhook's own processing should
- * have taken it by then) or a reply that is due.
+ * have taken it by then) and due (past its backoff), or a reply that is due; the longest due first,
+ * so chats that keep failing, each waiting out its backoff, cannot crowd out one that is new.
  */
 export async function chatsWithWork(
   { db }: Store,
@@ -32,10 +33,12 @@ export async function chatsWithWork(
   limit: number,
 ): Promise<ChatKey[]> {
   const rows = await db.all<{ channel: string; chat_id: string }>(sql`
-    select channel, chat_id from inbox where status = 'pending' and received_at <= ${staleBefore}
-    union
-    select channel, chat_id from outbox where status = 'pending' and next_at <= ${now}
-    limit ${limit}`);
+    select channel, chat_id from (
+      select channel, chat_id, next_at as due from inbox
+        where status = 'pending' and received_at <= ${staleBefore} and next_at <= ${now}
+      union all
+      select channel, chat_id, next_at as due from outbox where status = 'pending' and next_at <= ${now}
+    ) group by channel, chat_id order by min(due) limit ${limit}`);
   return rows.map((row) => ({ channel: row.channel, chatId: row.chat_id }));
 }
 

@@ -17,10 +17,14 @@ export interface QueuedReply {
   attempts: number;
 }
 
-/** What became of a send: accepted by the messenger, or due again at `nextAt` after `attempts`. */
+/**
+ * What became of a send: accepted by the messenger, due again at `nextAt` after `attempts`, or set
+ * aside for good (a dead letter, replayable) with nobody to apologise to.
+ */
 export type OutboxMark =
   | { id: number; sent: { remoteId: string | null; at: number } }
-  | { id: number; retry: { attempts: number; nextAt: number } };
+  | { id: number; retry: { attempts: number; nextAt: number } }
+  | { id: number; setAside: { attempts: number } };
 
 /**
  * The statement that queues sealed replies in their order, for a batch; with `when`, only if that
@@ -44,16 +48,22 @@ export function sealReply({ sealer }: Store, chat: ChatKey, reply: Reply): Promi
 /** The statement that writes marks, for a batch: none when there are none. */
 export function markStatements(db: Db, marks: readonly OutboxMark[]) {
   if (marks.length === 0) return [];
-  const rows = marks.map((mark) => ('sent' in mark ? { id: mark.id, ...mark.sent } : { id: mark.id, ...mark.retry }));
+  const rows = marks.map((mark) =>
+    'sent' in mark
+      ? { id: mark.id, status: 'sent', ...mark.sent }
+      : 'retry' in mark
+        ? { id: mark.id, ...mark.retry }
+        : { id: mark.id, status: 'dead', ...mark.setAside },
+  );
   return [
     db.run(sql`update outbox set
-        status = case when m.at is null then outbox.status else 'sent' end,
+        status = coalesce(m.status, outbox.status),
         remote_id = coalesce(m.remote_id, outbox.remote_id),
         sent_at = coalesce(m.at, outbox.sent_at),
         attempts = coalesce(m.attempts, outbox.attempts),
         next_at = coalesce(m.next_at, outbox.next_at)
-      from (select value ->> 'id' as id, value ->> 'remoteId' as remote_id, value ->> 'at' as at,
-                   value ->> 'attempts' as attempts, value ->> 'nextAt' as next_at
+      from (select value ->> 'id' as id, value ->> 'status' as status, value ->> 'remoteId' as remote_id,
+                   value ->> 'at' as at, value ->> 'attempts' as attempts, value ->> 'nextAt' as next_at
             from json_each(${JSON.stringify(rows)})) as m
       where outbox.id = m.id`),
   ];

@@ -37,10 +37,13 @@ export const inbox = sqliteTable(
      * after a database restore, or in another deployment sharing the bus).
      */
     callKey: text('call_key'),
+    /** After a failed attempt, not tried again before this (a growing backoff). */
+    nextAt: integer('next_at').notNull().default(0),
   },
   (table) => [
     index('inbox_chat_status').on(table.channel, table.chatId, table.status, table.id),
     index('inbox_status_received').on(table.status, table.receivedAt),
+    index('inbox_status_next').on(table.status, table.nextAt),
   ],
 );
 

@@ -7,10 +7,12 @@ import type { ConversationState } from '../../src/conversation/state.ts';
 import { depsFor } from '../../src/deps.ts';
 import { fa } from '../../src/i18n/fa.ts';
 import worker from '../../src/index.ts';
-import { MAX_EVENT_ATTEMPTS } from '../../src/pipeline/process-chat.ts';
+import { MAX_SEND_ATTEMPTS } from '../../src/pipeline/deliver.ts';
+import { MAX_EVENT_ATTEMPTS, processChat } from '../../src/pipeline/process-chat.ts';
 import { catalogue } from '../../src/services/catalogue.ts';
 import { claimEvent, openEvent } from '../../src/store/inbox.ts';
 import { replayDeadLetters } from '../../src/store/maintenance.ts';
+import { sealReply } from '../../src/store/outbox.ts';
 import { newChatId, postUpdate, sendText, waitForMessages, webhookUrl } from './gap.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -134,6 +136,35 @@ describe('sending', () => {
   });
 });
 
+describe('a messenger switched off', () => {
+  it('keeps its replies waiting, each try further off, and sets them aside after their attempts, never looping', async () => {
+    const chatId = newChatId();
+    const deps = await depsFor(env);
+    const off = { ...deps, channels: new Map() };
+    const body = await sealReply(deps.store, { channel: 'gap', chatId }, { text: 'سلام' });
+    await deps.store.db.run(
+      sql`insert into outbox (channel, chat_id, body, created_at) values ('gap', ${chatId}, ${body}, ${Date.now()})`,
+    );
+    const state = () =>
+      deps.store.db.all<{ status: string; attempts: number; next_at: number }>(
+        sql`select status, attempts, next_at from outbox where chat_id = ${chatId}`,
+      );
+    for (let run = 1; run <= MAX_SEND_ATTEMPTS; run++) {
+      const before = Date.now();
+      await processChat(off, { channel: 'gap', chatId });
+      const [row] = await state();
+      expect(row?.attempts).toBe(run);
+      if (run < MAX_SEND_ATTEMPTS) {
+        expect(row?.status).toBe('pending');
+        expect(row?.next_at).toBeGreaterThanOrEqual(before + 60_000);
+        await deps.store.db.run(sql`update outbox set next_at = 0 where chat_id = ${chatId}`);
+      } else {
+        expect(row?.status).toBe('dead');
+      }
+    }
+  });
+});
+
 describe('recovery', () => {
   it('processes, at the scheduled run, an event stored but never processed (a crash after the 200)', async () => {
     const chatId = newChatId();
@@ -166,7 +197,20 @@ describe('recovery', () => {
     await deps.store.db.run(
       sql`insert into inbox (channel, chat_id, payload, received_at) values ('gap', ${chatId}, 'gone.AAAA.AAAA', ${Date.now() - 10_000})`,
     );
-    for (let run = 0; run < MAX_EVENT_ATTEMPTS; run++) await runSweep();
+    const waits: number[] = [];
+    for (let run = 0; run < MAX_EVENT_ATTEMPTS; run++) {
+      const before = Date.now();
+      await runSweep();
+      const [row] = await deps.store.db.all<{ next_at: number }>(
+        sql`select next_at from inbox where chat_id = ${chatId}`,
+      );
+      waits.push((row?.next_at ?? 0) - before);
+      // As if its backoff had passed: the next run takes it again.
+      await deps.store.db.run(sql`update inbox set next_at = 0 where chat_id = ${chatId}`);
+    }
+    // Each failure put the event off for longer (backoff with jitter: each at least half its ceiling).
+    expect(waits.every((wait, i) => i === 0 || wait > (waits[i - 1] ?? 0) * 0.5)).toBe(true);
+    expect(waits[0]).toBeGreaterThanOrEqual(15_000 - 1_000);
     const [row] = await deps.store.db.all<{ status: string; attempts: number }>(
       sql`select status, attempts from inbox where chat_id = ${chatId}`,
     );
@@ -177,6 +221,42 @@ describe('recovery', () => {
     const [dead] = await deps.store.db.all<{ status: string }>(sql`select status from inbox where chat_id = ${chatId}`);
     expect(dead?.status).toBe('dead');
   });
+});
+
+describe('no chat starved', () => {
+  it('takes a fresh chat in the first run even when 250 failing chats are due before it arrived', async () => {
+    const deps = await depsFor(env);
+    const now = Date.now();
+    const failing = Array.from({ length: 250 }, () => newChatId());
+    const rows = failing.map((chatId) => ({ chatId, payload: 'gone.AAAA.AAAA' }));
+    // Each failed once already, and has waited out its backoff: due again, longer than the fresh one.
+    await deps.store.db.run(sql`insert into inbox (channel, chat_id, payload, received_at, attempts, next_at)
+      select 'gap', value ->> 'chatId', value ->> 'payload', ${now - 60_000}, 1, ${now - 1_000}
+      from json_each(${JSON.stringify(rows)})`);
+    try {
+      const chatId = newChatId();
+      const fresh = {
+        channel: 'gap',
+        chatId,
+        userId: null,
+        privateChat: true,
+        kind: 'text' as const,
+        text: 'سلام',
+        button: null,
+        contact: null,
+        dedupeKey: `fresh-${chatId}`,
+        receivedAt: now - 10_000,
+      };
+      await claimEvent(deps.store, fresh, { key: fresh.dedupeKey, expiresAt: now }, now);
+      await runSweep();
+      const [menu] = await waitForMessages(chatId, 1);
+      expect(menu?.data).toContain(fa.greeting);
+    } finally {
+      await deps.store.db.run(
+        sql`delete from inbox where chat_id in (select value from json_each(${JSON.stringify(failing)}))`,
+      );
+    }
+  }, 60_000);
 });
 
 describe('a stored value no key opens', () => {

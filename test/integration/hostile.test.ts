@@ -8,7 +8,7 @@ import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { stringifyExact } from '../../src/channels/exact-json.ts';
 import { fa } from '../../src/i18n/fa.ts';
-import { fixtures, newChatId as newBotApiChatId, post, waitForMessages as waitForBale } from './bot-api.ts';
+import { fixtures, newChatId as newBotApiChatId, waitForMessages as waitForBale } from './bot-api.ts';
 import { newChatId, postBody, webhookUrl } from './gap.ts';
 
 /** Bytes posted as they are, for bodies that are not valid text. */

@@ -19,7 +19,6 @@
  * like Gap's texts.
  */
 import * as v from 'valibot';
-import { ChannelError } from '../../errors.ts';
 import { check } from '../check.ts';
 import { ContactPhone } from '../contact.ts';
 import { readJson } from '../json.ts';
