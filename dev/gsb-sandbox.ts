@@ -7,7 +7,7 @@
  * Every answer, problems and replays included, is signed as it leaves and bound to its request.
  *
  * Endpoints: POST /oauth/token; POST /api/client/apim/v1/{provider}/{gateway}/{operation};
- * control (JSON): GET/POST /_sandbox/faults, GET/DELETE /_sandbox/calls.
+ * control (JSON): GET/POST /_sandbox/faults, GET/DELETE /_sandbox/calls, GET /_sandbox/in-flight.
  * Nonces and idempotency records live in libSQL when `libsqlUrl` is given (so two sandboxes on one
  * database refuse each other's replays), else in memory.
  *
@@ -289,6 +289,7 @@ function build(options: GsbSandboxOptions) {
     return c.json(faults);
   });
   app.get('/_sandbox/calls', (c) => c.json(calls));
+  app.get('/_sandbox/in-flight', async (c) => c.json({ inFlight: await idempotency.inFlight() }));
   app.delete('/_sandbox/calls', (c) => {
     calls = [];
     return c.body(null, 204);

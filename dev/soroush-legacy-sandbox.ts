@@ -63,6 +63,9 @@ export interface LegacyConnection {
   validToken: boolean;
   state: 'open' | 'closed' | 'silenced';
   openedAt: string;
+  /** Events written to it, and keep-alive comments: what a test waits on instead of the clock. */
+  events: number;
+  keepAlives: number;
 }
 
 const MAX_CONNECTIONS = 1_000;
@@ -188,7 +191,14 @@ export function createSoroushLegacySandbox(options: SoroushLegacySandboxOptions)
     const validToken = sameSecret(c.req.param('token'), options.token);
     const lastEventId = c.req.header('last-event-id') ?? null;
     if (!validToken && options.wrongToken === 'refuse') return answer(401, 'Unauthorized', 401);
-    const connection: LegacyConnection = { lastEventId, validToken, state: 'open', openedAt: new Date().toISOString() };
+    const connection: LegacyConnection = {
+      lastEventId,
+      validToken,
+      state: 'open',
+      openedAt: new Date().toISOString(),
+      events: 0,
+      keepAlives: 0,
+    };
     connections.push(connection);
     if (connections.length > MAX_CONNECTIONS) connections = connections.slice(-MAX_CONNECTIONS);
     return eventStream(connection, c.env?.outgoing, (stream) => {
@@ -206,10 +216,13 @@ export function createSoroushLegacySandbox(options: SoroushLegacySandboxOptions)
       for (const event of events) {
         if (after === null ? event.sent : event.seq <= after) continue;
         stream.controller.enqueue(frame(event));
+        connection.events += 1;
         event.sent = true;
       }
       if (options.keepAliveMs)
-        stream.keepAlive = setInterval(() => write(stream, encoder.encode(': keep-alive\n\n')), options.keepAliveMs);
+        stream.keepAlive = setInterval(() => {
+          if (write(stream, encoder.encode(': keep-alive\n\n'))) connection.keepAlives += 1;
+        }, options.keepAliveMs);
       live.add(stream);
     });
   });
@@ -284,7 +297,11 @@ export function createSoroushLegacySandbox(options: SoroushLegacySandboxOptions)
     events.push(event);
     journal.record<LegacyCitizenMessage>({ side: 'citizen', event: event.seq, from, data });
     let streams = 0;
-    for (const stream of [...live]) if (write(stream, frame(event))) streams++;
+    for (const stream of [...live]) {
+      if (!write(stream, frame(event))) continue;
+      stream.connection.events += 1;
+      streams++;
+    }
     event.sent = streams > 0;
     return c.json({ event: event.seq, streams });
   });

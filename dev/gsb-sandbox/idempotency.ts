@@ -32,6 +32,10 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return { kind: 'in-flight' };
   }
 
+  async inFlight(): Promise<number> {
+    return [...this.records.values()].filter((record) => !record.answer).length;
+  }
+
   async complete(key: string, answer: StoredAnswer): Promise<void> {
     const record = this.records.get(key);
     if (!record || record.answer) return;

@@ -27,6 +27,8 @@ export interface IdempotencyStore {
   claim(key: string, fingerprint: string): Promise<IdempotencyClaim>;
   /** Keeps a completed answer (2xx, 400, 404) for replay; anything else frees the key, so a retry does the work. */
   complete(key: string, answer: StoredAnswer): Promise<void>;
+  /** How many first requests are in flight now (GET /_sandbox/in-flight: what a test waits on). */
+  inFlight(): Promise<number>;
 }
 
 /**
@@ -123,6 +125,14 @@ export class LibsqlIdempotencyStore implements IdempotencyStore {
       return { kind: 'in-flight' };
     }
     return { kind: 'replay', answer: { status, contentType, body } };
+  }
+
+  async inFlight(): Promise<number> {
+    await this.database.ready;
+    const { rows } = await this.database.client.execute(
+      'select count(*) as n from sandbox_idempotency where status is null',
+    );
+    return Number(rows[0]?.n ?? 0);
   }
 
   async complete(key: string, answer: StoredAnswer): Promise<void> {

@@ -17,13 +17,12 @@ import {
   sandboxUrl,
   waitForMessages,
 } from './bot-api.ts';
+import { waitUntilSettled } from './database.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits a little longer than processing takes, then returns every message the chat got. */
+/** Waits for `expected` messages and for the chat to settle (nothing more in flight), then returns them all. */
 async function settledMessages(messenger: Messenger, chatId: string, expected: number) {
   await waitForMessages(messenger, chatId, expected);
-  await sleep(700);
+  await waitUntilSettled(messenger, chatId);
   return waitForMessages(messenger, chatId, expected);
 }
 

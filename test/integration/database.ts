@@ -45,3 +45,23 @@ export async function waitForRelease(channel: string, chatId: string, deadlineMs
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/**
+ * Waits until the chat has nothing left in flight: no pending event, no reply waiting, no holder.
+ * What a test that counts replies waits on, instead of a pause: any reply yet to come would be one
+ * of these.
+ */
+export async function waitUntilSettled(channel: string, chatId: string, deadlineMs = 10_000): Promise<void> {
+  if (!/^[\w-]+$/.test(channel) || !/^\d+$/.test(chatId)) throw new Error('ids must be plain');
+  const { store } = await depsFor(env);
+  const chat = `channel = '${channel}' and chat_id = '${chatId}'`;
+  const busy = sql.raw(`select
+    (select count(*) from inbox where ${chat} and status = 'pending')
+    + (select count(*) from outbox where ${chat} and status = 'pending')
+    + (select count(*) from conversations where ${chat} and lease_owner is not null) as n`);
+  const until = Date.now() + deadlineMs;
+  while (((await store.db.all<{ n: number }>(busy))[0]?.n ?? 0) > 0) {
+    if (Date.now() > until) throw new Error(`chat ${chatId} still busy after ${deadlineMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

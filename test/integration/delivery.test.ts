@@ -13,14 +13,13 @@ import { catalogue } from '../../src/services/catalogue.ts';
 import { claimEvent, openEvent } from '../../src/store/inbox.ts';
 import { replayDeadLetters } from '../../src/store/maintenance.ts';
 import { sealReply } from '../../src/store/outbox.ts';
+import { waitUntilSettled } from './database.ts';
 import { newChatId, postUpdate, sendText, waitForMessages, webhookUrl } from './gap.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits a little longer than processing takes, then returns every message the chat got. */
+/** Waits for `expected` messages and for the chat to settle (nothing more in flight), then returns them all. */
 async function settledMessages(chatId: string, expected: number) {
   await waitForMessages(chatId, expected);
-  await sleep(700);
+  await waitUntilSettled('gap', chatId);
   return waitForMessages(chatId, expected);
 }
 
@@ -62,10 +61,12 @@ describe('redeliveries', () => {
       expect(response.status).toBe(200);
     };
     const chatId = newChatId();
+    const firstSent = Date.now();
     await send(chatId, 'سلام');
     await send(chatId, 'سلام');
     expect(await settledMessages(chatId, 1)).toHaveLength(1);
-    await sleep(1_100);
+    // What is tested is the window itself: the clock must pass its end.
+    await expect.poll(() => Date.now(), { timeout: 5_000, interval: 50 }).toBeGreaterThan(firstSent + 1_000);
     await send(chatId, 'سلام');
     expect(await settledMessages(chatId, 2)).toHaveLength(2);
   });

@@ -177,7 +177,10 @@ describe('the Soroush legacy stream consumer', () => {
   it('keep-alive comments keep a quiet stream from counting as idle', async () => {
     const lines = logged();
     const reader = await start({ keepAliveMs: 50 }, { idleReconnectMs: 300 });
-    await new Promise((resolve) => setTimeout(resolve, 900));
+    // Twice the idle limit's worth of keep-alives, and nothing else, came on the one stream.
+    await expect
+      .poll(async () => (await connections(reader.url)).connections[0]?.keepAlives ?? 0, { timeout: 5_000 })
+      .toBeGreaterThanOrEqual(12);
     expect((await connections(reader.url)).connections).toHaveLength(1);
     expect(lines.some((l) => l.outcome === 'idle-reconnect')).toBe(false);
   });
@@ -189,9 +192,10 @@ describe('the Soroush legacy stream consumer', () => {
       .poll(() => lines.filter((l) => l.event === 'stream-silent').length, { timeout: 2_000 })
       .toBeGreaterThan(0);
     await say(reader.url, 'for the right bot only');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The sandbox has taken the message by now: it went down no stream of this reader's.
+    const [connection] = (await connections(reader.url)).connections;
+    expect(connection).toMatchObject({ validToken: false, events: 0 });
     expect(reader.delivered).toEqual([]);
-    expect((await connections(reader.url)).connections[0]?.validToken).toBe(false);
     const silent = lines.find((l) => l.event === 'stream-silent');
     expect(silent).toMatchObject({ channel: 'soroush-legacy', silentS: expect.any(Number) });
     expect(JSON.stringify(lines)).not.toContain('not-the-token');

@@ -186,7 +186,9 @@ describe('the sandbox keeps idempotency', () => {
   it('refuses the same key while the first request is in flight (409)', async () => {
     const slow = { postcode: MAGIC_POSTCODES.slow };
     const first = send(app, await prepare({ token, fields: slow, idempotencyKey: 'k-409' }));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const inFlight = async () =>
+      ((await (await app.request('/_sandbox/in-flight')).json()) as { inFlight: number }).inFlight;
+    await expect.poll(inFlight).toBe(1);
     await expectRefused(app, await prepare({ token, fields: slow, idempotencyKey: 'k-409' }), 'idempotencyKeyInFlight');
     expect((await first).status).toBe(200);
   });
