@@ -194,7 +194,7 @@ function isResponse(message: Message): message is ResponseMessage {
 
 function parseField(headers: HeaderPairs, name: string) {
   try {
-    return parseDictionary(fieldValue(headers, name) ?? '');
+    return parseDictionary(fieldValue(headers, name) ?? '', { strict: true });
   } catch (error) {
     if (error instanceof StructuredFieldError) throw new SignatureFormatError(`${name}: ${error.message}`);
     throw error;

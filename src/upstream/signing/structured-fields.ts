@@ -1,10 +1,11 @@
 /**
- * RFC 8941 Structured Field Values, the subset RFC 9421 and RFC 9530 need: Dictionaries whose
- * members are Items or Inner Lists, bare Items of type Integer, String, Token, Byte Sequence and
- * Boolean, and Parameters. Parsing follows RFC 8941 §4.2 and is strict: anything malformed (or a
- * Decimal, which this subset leaves out) is a StructuredFieldError, never a guess. One deliberate
- * departure: a repeated Dictionary or Parameter key is refused instead of "last one wins", because
- * a second `sig1=` or `created=` smuggled into a signed message is an attack, not a typo.
+ * RFC 8941 Structured Field Values, the part RFC 9421 and RFC 9530 need: Dictionaries whose
+ * members are Items or Inner Lists, bare Items of type Integer, Decimal, String, Token, Byte
+ * Sequence and Boolean, and Parameters. Parsing follows RFC 8941 §4.2 (the working group's own
+ * suite of dictionary cases passes: structured-field-suite.test.ts): anything malformed is a
+ * StructuredFieldError, never a guess. One deliberate departure, on request (`strict`, which the
+ * signature fields use): a repeated Dictionary or Parameter key is refused instead of "last one
+ * wins", because a second `sig1=` or `created=` smuggled into a signed message is an attack.
  */
 import { toBase64 } from '../../crypto/base64.ts';
 
@@ -15,7 +16,12 @@ export class Token {
   }
 }
 
-export type BareItem = number | string | boolean | Token | Uint8Array<ArrayBuffer>;
+/** An RFC 8941 Decimal (§3.3.2), kept apart from an Integer because the two serialize differently. */
+export class Decimal {
+  constructor(readonly value: number) {}
+}
+
+export type BareItem = number | Decimal | string | boolean | Token | Uint8Array<ArrayBuffer>;
 /** Ordered, as RFC 8941 requires: a Map keeps insertion order. */
 export type Parameters = ReadonlyMap<string, BareItem>;
 export interface Item {
@@ -47,9 +53,12 @@ export function isInnerList(member: Member): member is InnerList {
   return 'items' in member;
 }
 
-/** Parses a Dictionary field value (RFC 8941 §4.2 with field_type "dictionary"). */
-export function parseDictionary(field: string): Map<string, Member> {
-  const parser = new Parser(field);
+/**
+ * Parses a Dictionary field value (RFC 8941 §4.2 with field_type "dictionary").
+ * @param options.strict refuse a repeated key, of a member or a parameter, rather than keep the last
+ */
+export function parseDictionary(field: string, options: { strict?: boolean } = {}): Map<string, Member> {
+  const parser = new Parser(field, options.strict ?? false);
   parser.skip(' ');
   const dictionary = parser.dictionary();
   parser.skip(' ');
@@ -107,14 +116,33 @@ function serializeBareItem(value: BareItem): string {
   }
   if (typeof value === 'boolean') return value ? '?1' : '?0';
   if (value instanceof Token) return value.value;
+  if (value instanceof Decimal) return serializeDecimal(value.value);
   return `:${toBase64(value)}:`;
+}
+
+/** RFC 8941 §4.1.5: rounded half to even to three places, at least one, and at most 12 digits before the point. */
+function serializeDecimal(value: number): string {
+  const thousandths = value * 1000;
+  const below = Math.floor(thousandths);
+  const excess = thousandths - below;
+  const up = excess > 0.5 || (excess === 0.5 && below % 2 !== 0);
+  const rounded = (up ? below + 1 : below) / 1000;
+  if (!Number.isFinite(rounded) || Math.abs(Math.trunc(rounded)) > 999_999_999_999) {
+    throw new StructuredFieldError('not an RFC 8941 decimal');
+  }
+  const text = String(rounded === 0 ? 0 : rounded);
+  return text.includes('.') ? text : `${text}.0`;
 }
 
 /** RFC 8941 §4.2's algorithms over one field value, consuming it from left to right. */
 class Parser {
   private at = 0;
 
-  constructor(private readonly input: string) {}
+  constructor(
+    private readonly input: string,
+    /** Refuse a repeated key rather than keep the last (see the module's header). */
+    private readonly strict: boolean,
+  ) {}
 
   fail(reason: string): never {
     throw new StructuredFieldError(`malformed structured field at offset ${this.at}: ${reason}`);
@@ -132,7 +160,7 @@ class Parser {
     const dictionary = new Map<string, Member>();
     while (!this.done()) {
       const key = this.key();
-      if (dictionary.has(key)) this.fail('a repeated dictionary key');
+      if (this.strict && dictionary.has(key)) this.fail('a repeated dictionary key');
       if (this.peek() === '=') {
         this.at++;
         dictionary.set(key, this.peek() === '(' ? this.innerList() : this.item());
@@ -181,7 +209,7 @@ class Parser {
       this.at++;
       this.skip(' ');
       const key = this.key();
-      if (params.has(key)) this.fail('a repeated parameter');
+      if (this.strict && params.has(key)) this.fail('a repeated parameter');
       let value: BareItem = true;
       if (this.peek() === '=') {
         this.at++;
@@ -201,7 +229,7 @@ class Parser {
 
   private bareItem(): BareItem {
     const first = this.peek();
-    if (first === '-' || DIGIT.test(first)) return this.integer();
+    if (first === '-' || DIGIT.test(first)) return this.number();
     if (first === '"') return this.string();
     if (first === ':') return this.byteSequence();
     if (first === '?') return this.boolean();
@@ -209,16 +237,26 @@ class Parser {
     this.fail('an item of unknown type');
   }
 
-  private integer(): number {
+  /** RFC 8941 §4.2.4: an Integer of at most 15 digits, or a Decimal of at most 12 and 3. */
+  private number(): number | Decimal {
     const sign = this.peek() === '-' ? -1 : 1;
     if (sign === -1) this.at++;
+    if (!DIGIT.test(this.peek())) this.fail('a number without digits');
     const start = this.at;
     while (!this.done() && DIGIT.test(this.peek())) this.at++;
-    const digits = this.input.slice(start, this.at);
-    if (digits.length === 0) this.fail('an integer without digits');
-    if (digits.length > 15) this.fail('an integer of more than 15 digits');
-    if (this.peek() === '.') this.fail('decimals are not supported');
-    return sign * Number(digits);
+    const whole = this.input.slice(start, this.at);
+    if (this.peek() !== '.') {
+      if (whole.length > 15) this.fail('an integer of more than 15 digits');
+      return sign * Number(whole);
+    }
+    if (whole.length > 12) this.fail('a decimal of more than 12 digits before its point');
+    this.at++; // the "."
+    const fractionStart = this.at;
+    while (!this.done() && DIGIT.test(this.peek())) this.at++;
+    const fraction = this.input.slice(fractionStart, this.at);
+    if (fraction.length === 0) this.fail('a decimal without digits after its point');
+    if (fraction.length > 3) this.fail('a decimal of more than 3 digits after its point');
+    return new Decimal(sign * Number(`${whole}.${fraction}`));
   }
 
   private string(): string {

@@ -176,6 +176,10 @@ describe('RFC 9421 Signature-Input and Signature fields', () => {
     ['an unknown component parameter', 'sig1=("content-type";sf)', 'sig1=:AA==:'],
     ['an unknown signature parameter', 'sig1=("@method");created=1;foo=2', 'sig1=:AA==:'],
     ['a signature parameter of the wrong type', 'sig1=("@method");created="1"', 'sig1=:AA==:'],
+    ['a decimal where created must be an integer', 'sig1=("@method");created=1.5', 'sig1=:AA==:'],
+    ['a label given twice', 'sig1=("@method"), sig1=("@path")', 'sig1=:AA==:'],
+    ['a signature parameter given twice', 'sig1=("@method");created=1;created=2', 'sig1=:AA==:'],
+    ['a signature given twice', 'sig1=("@method")', 'sig1=:AA==:, sig1=:AQ==:'],
     ['a malformed field', 'sig1=("@method"', 'sig1=:AA==:'],
   ])('refuses %s', (_case, input, signature) => {
     const message = request('https://gsb.example/op', [
