@@ -89,15 +89,21 @@ export interface PostOptions {
   secret?: string;
   /** The secret-token header; the configured one by default, none when null. */
   secretToken?: string | null;
+  /** `application/json` by default. */
+  contentType?: string;
   vars?: Vars;
 }
 
 /** POSTs a webhook body as the messenger does, and waits for the work it started. */
-export async function post(messenger: Messenger, body: string, options: PostOptions = {}): Promise<Response> {
+export async function post(
+  messenger: Messenger,
+  body: string | Uint8Array,
+  options: PostOptions = {},
+): Promise<Response> {
   const vars = options.vars ?? env;
   const secret = options.secret ?? setting(messenger, 'WEBHOOK_SECRET', vars);
   const token = options.secretToken === undefined ? setting(messenger, 'SECRET_TOKEN', vars) : options.secretToken;
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/json' };
   if (token !== null) headers['x-telegram-bot-api-secret-token'] = token;
   const ctx = createExecutionContext();
   const request = new Request(`https://pishkhan.test/webhooks/${messenger}/${secret}`, {

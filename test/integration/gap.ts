@@ -26,7 +26,7 @@ export function postUpdate(fields: Record<string, string>, secret?: string): Pro
   return postBody(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded', secret);
 }
 
-export function postBody(body: string, contentType: string, secret?: string): Promise<Response> {
+export function postBody(body: string | Uint8Array, contentType: string, secret?: string): Promise<Response> {
   return exports.default.fetch(webhookUrl(secret), { method: 'POST', headers: { 'content-type': contentType }, body });
 }
 
