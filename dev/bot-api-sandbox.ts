@@ -15,7 +15,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 import { parseExactJson, stringifyExact } from '../src/channels/exact-json.ts';
 import { Journal, serveChatJournal, type TypingEntry } from './sandbox-journal.ts';
-import { FaultQueue, fieldsOf, parseJson, randomId, sameSecret, sleep } from './sandbox-kit.ts';
+import { FaultQueue, FaultReach, fieldsOf, parseJson, randomId, sameSecret, sleep } from './sandbox-kit.ts';
 import { listen, type RunningServer } from './serve.ts';
 
 export type { RunningServer };
@@ -145,17 +145,16 @@ const Int = v.pipe(
   v.transform(Number),
   v.integer(),
 );
-const Count = v.optional(v.pipe(Int, v.minValue(1)), 1);
 // `chat_id` limits a fault to one chat, so tests that share the sandbox do not trip each other.
 const FaultChat = v.optional(Id);
 const FaultBody = v.union([
   v.strictObject({
     status: v.pipe(Int, v.minValue(400), v.maxValue(599)),
-    count: Count,
+    ...FaultReach,
     retryAfter: v.optional(v.pipe(Int, v.minValue(0))),
     chat_id: FaultChat,
   }),
-  v.strictObject({ timeoutMs: v.pipe(Int, v.minValue(0), v.maxValue(600_000)), count: Count, chat_id: FaultChat }),
+  v.strictObject({ timeoutMs: v.pipe(Int, v.minValue(0), v.maxValue(600_000)), ...FaultReach, chat_id: FaultChat }),
 ]);
 type Fault = v.InferOutput<typeof FaultBody>;
 
@@ -372,7 +371,7 @@ export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {
   faults.serve(
     app,
     FaultBody,
-    'expected {status, count?, retryAfter?, chat_id?} or {timeoutMs, count?, chat_id?}',
+    'expected {status, retryAfter?, chat_id?} or {timeoutMs, chat_id?}, each with count?, forMs? and rate?',
     parseExactJson,
   );
 

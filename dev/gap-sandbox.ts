@@ -11,7 +11,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 import { GAP_CONSOLE_HTML } from './gap-console.html.ts';
 import { Journal, serveChatJournal, type TypingEntry } from './sandbox-journal.ts';
-import { FaultQueue, fieldsOf, parseJson, randomId, sameSecret, sleep } from './sandbox-kit.ts';
+import { FaultQueue, FaultReach, fieldsOf, parseJson, randomId, sameSecret, sleep } from './sandbox-kit.ts';
 import { listen, type RunningServer } from './serve.ts';
 
 export type { RunningServer };
@@ -128,19 +128,18 @@ const DeliverBody = v.object({
   ),
 });
 const WebhookBody = v.object({ url: v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//)) });
-const Count = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 1);
 // `chat_id` limits a fault to one chat, so tests that share the sandbox do not trip each other.
 const FaultChat = v.optional(NonEmpty);
 const FaultBody = v.union([
   v.strictObject({
     status: v.pipe(v.number(), v.integer(), v.minValue(400), v.maxValue(599)),
-    count: Count,
+    ...FaultReach,
     retryAfter: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
     chat_id: FaultChat,
   }),
   v.strictObject({
     timeoutMs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(600_000)),
-    count: Count,
+    ...FaultReach,
     chat_id: FaultChat,
   }),
 ]);
@@ -280,7 +279,11 @@ export function createGapSandbox(options: GapSandboxOptions): Hono {
     }
   });
 
-  faults.serve(app, FaultBody, 'expected {status, count?, retryAfter?} or {timeoutMs, count?}');
+  faults.serve(
+    app,
+    FaultBody,
+    'expected {status, retryAfter?, chat_id?} or {timeoutMs, chat_id?}, each with count?, forMs? and rate?',
+  );
 
   app.get('/', (c) => c.html(GAP_CONSOLE_HTML));
   app.notFound((c) => c.json({ error: 'not found' }, 404));

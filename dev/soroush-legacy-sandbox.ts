@@ -11,7 +11,7 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { afterParam, Journal } from './sandbox-journal.ts';
-import { FaultQueue, fieldsOf, parseJson, sameSecret, sleep } from './sandbox-kit.ts';
+import { FaultQueue, FaultReach, fieldsOf, parseJson, sameSecret, sleep } from './sandbox-kit.ts';
 import { listen, type RunningServer } from './serve.ts';
 
 export type { RunningServer };
@@ -91,21 +91,20 @@ const DeliverMessage = v.looseObject({
   time: v.optional(v.nullable(v.union([v.string(), v.number()]))),
 });
 const DropBody = v.optional(v.object({ mode: v.optional(v.picklist(['close', 'error', 'silent']), 'close') }), {});
-const Count = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 1);
 // `to` limits a fault to one recipient, so tests that share the sandbox do not trip each other.
 const FaultTo = v.optional(NonEmpty);
 const FaultBody = v.union([
   v.strictObject({
     status: v.pipe(v.number(), v.integer(), v.minValue(300), v.maxValue(599)),
-    count: Count,
+    ...FaultReach,
     retryAfter: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
     to: FaultTo,
   }),
   // HTTP 200 with another resultCode: a refusal in the body.
-  v.strictObject({ resultCode: v.pipe(v.number(), v.integer(), v.minValue(201)), count: Count, to: FaultTo }),
+  v.strictObject({ resultCode: v.pipe(v.number(), v.integer(), v.minValue(201)), ...FaultReach, to: FaultTo }),
   v.strictObject({
     timeoutMs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(600_000)),
-    count: Count,
+    ...FaultReach,
     to: FaultTo,
   }),
 ]);
@@ -330,7 +329,7 @@ export function createSoroushLegacySandbox(options: SoroushLegacySandboxOptions)
   faults.serve(
     app,
     FaultBody,
-    'expected {status, count?, retryAfter?, to?}, {resultCode, count?, to?} or {timeoutMs, count?, to?}',
+    'expected {status, retryAfter?, to?}, {resultCode, to?} or {timeoutMs, to?}, each with count?, forMs? and rate?',
   );
 
   // After the control routes, which it would otherwise swallow.

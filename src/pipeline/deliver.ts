@@ -14,7 +14,11 @@ import type { ChatKey } from '../store/db.ts';
 import { type DueRow, deadLetterReply, dueReplies, type OutboxMark, type QueuedReply } from '../store/outbox.ts';
 import type { Reply } from '../types.ts';
 
-export const MAX_SEND_ATTEMPTS = 8;
+/**
+ * With SEND_BACKOFF's waits, the last attempt comes 4 minutes or more after the first: a messenger
+ * down that long loses nothing.
+ */
+export const MAX_SEND_ATTEMPTS = 10;
 const SEND_BACKOFF = { baseMs: 1_000, capMs: 5 * 60_000 };
 /** A wait this short is spent here, holding the chat, rather than left to the next sweep. */
 const WAIT_IN_PLACE_MS = 5_000;
@@ -87,8 +91,10 @@ async function deliverOne(
       await deadLetterReply(deps.store, chat, queued, { attempts, apology: { text: fa.apology }, now: deps.now() });
       return 'set-aside';
     }
-    // A messenger's Retry-After is honoured up to the backoff's cap: a day's wait would hold the chat's replies a day.
-    const wait = Math.min(result.retryAfterMs ?? backoffDelay(attempts, SEND_BACKOFF), SEND_BACKOFF.capMs);
+    // A messenger's Retry-After is a floor under the backoff (a "retry after 1 s" each time would spend
+    // every attempt in seconds) and is capped with it (a day's wait would hold the chat's replies a day).
+    const backoff = backoffDelay(attempts, SEND_BACKOFF);
+    const wait = Math.min(Math.max(result.retryAfterMs ?? 0, backoff), SEND_BACKOFF.capMs);
     if (wait > WAIT_IN_PLACE_MS) {
       marks.push({ id: queued.id, retry: { attempts, nextAt: deps.now() + wait } });
       return 'waiting';

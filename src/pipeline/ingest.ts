@@ -61,7 +61,11 @@ export async function ingest(
   }
   const { dedupe } = parsed;
   const event: InboundEvent = { ...parsed.event, dedupeKey: await deps.hash(`${channel.id}\n${dedupe.basis}`) };
-  const claim = { key: event.dedupeKey, expiresAt: event.receivedAt + (dedupe.windowMs ?? UNIQUE_ID_CLAIM_MS) };
+  // A window of 0 switches deduplication by content off: every copy is a new update.
+  const claim =
+    dedupe.windowMs === 0
+      ? null
+      : { key: event.dedupeKey, expiresAt: event.receivedAt + (dedupe.windowMs ?? UNIQUE_ID_CLAIM_MS) };
   const lease = { owner: crypto.randomUUID(), ttlMs: deps.leaseMs ?? LEASE_TTL_MS };
   const { id, held } = await claimEvent(deps.store, event, claim, deps.now(), lease).catch((error: unknown) => {
     throw new StoreError('storing an update', { cause: error });

@@ -4,6 +4,7 @@
  * free); a redelivery within the claim's window is a no-op.
  */
 import { eq, sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { InboundEvent, Reply } from '../types.ts';
 import { type HeldChat, heldChat, type Lease, type PendingEvent, takeLease } from './conversations.ts';
 import { type ChatKey, type Store, sealContext } from './db.ts';
@@ -19,34 +20,40 @@ export interface Claim {
 /**
  * Claims the dedupe key (unless a live claim holds it) and stores the event only if this claim
  * won, in one batch; with `lease`, also takes the chat's lease for the new event when no other
- * holder has it.
+ * holder has it. Without a claim (dedupe switched off), the event is stored as it is.
  * @returns the new inbox id (null for a redelivery) and the chat when its lease was taken
  */
 export async function claimEvent(
   { db, sealer }: Store,
   event: InboundEvent,
-  claim: Claim,
+  claim: Claim | null,
   now: number,
   lease?: Lease,
 ): Promise<{ id: number | null; held: HeldChat | null }> {
   const chat = { channel: event.channel, chatId: event.chatId };
   const token = crypto.randomUUID();
   const payload = await sealer.seal(JSON.stringify(event), sealContext('inbox', chat));
-  const won = sql`exists (select 1 from dedupe_claims where key = ${claim.key} and token = ${token})`;
-  const [, stored, ...taken] = await db.batch([
-    db
-      .insert(dedupeClaims)
-      .values({ key: claim.key, token, expiresAt: claim.expiresAt })
-      .onConflictDoUpdate({
-        target: dedupeClaims.key,
-        set: { token, expiresAt: claim.expiresAt },
-        setWhere: sql`${dedupeClaims.expiresAt} <= ${now}`,
-      }),
-    db.all<{ id: number }>(sql`insert into inbox (channel, chat_id, payload, received_at, call_key)
+  const won = claim ? sql`exists (select 1 from dedupe_claims where key = ${claim.key} and token = ${token})` : sql`1`;
+  const claiming: BatchItem<'sqlite'>[] = claim
+    ? [
+        db
+          .insert(dedupeClaims)
+          .values({ key: claim.key, token, expiresAt: claim.expiresAt })
+          .onConflictDoUpdate({
+            target: dedupeClaims.key,
+            set: { token, expiresAt: claim.expiresAt },
+            setWhere: sql`${dedupeClaims.expiresAt} <= ${now}`,
+          }),
+      ]
+    : [];
+  const insertEvent = db.all<{ id: number }>(sql`insert into inbox (channel, chat_id, payload, received_at, call_key)
       select ${chat.channel}, ${chat.chatId}, ${payload}, ${event.receivedAt}, ${crypto.randomUUID()} where ${won}
-      returning id`),
-    ...(lease ? takeLease(db, chat, lease, now, won) : []),
+      returning id`);
+  const results = await db.batch([...claiming, insertEvent, ...(lease ? takeLease(db, chat, lease, now, won) : [])] as [
+    typeof insertEvent,
+    ...BatchItem<'sqlite'>[],
   ]);
+  const [stored, ...taken] = results.slice(claiming.length) as [{ id: number }[], ...unknown[]];
   const id = stored[0]?.id ?? null;
   return { id, held: lease && id !== null ? heldChat(taken as Parameters<typeof heldChat>[0]) : null };
 }

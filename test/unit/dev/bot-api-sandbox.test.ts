@@ -128,6 +128,26 @@ describe('Bot API sandbox: faults', () => {
   });
 });
 
+describe('Bot API sandbox: faults for a time', () => {
+  it('fails about the given share of every send while the fault lasts, and none after', async () => {
+    const app = createBotApiSandbox({ token: TOKEN });
+    const set = await postJson(app, '/_sandbox/faults', { status: 503, forMs: 60_000, rate: 0.5, chat_id: '7' });
+    expect(set.status).toBe(200);
+    const statuses = [];
+    for (let i = 0; i < 400; i++) statuses.push((await send(app, { chat_id: 7, text: 'x' })).status);
+    const failed = statuses.filter((status) => status === 503).length;
+    expect(failed).toBeGreaterThan(120);
+    expect(failed).toBeLessThan(280);
+    expect(await messages(app, 'chat_id=7')).toHaveLength(400 - failed);
+
+    const since = Date.now();
+    await postJson(app, '/_sandbox/faults', { status: 429, retryAfter: 1, forMs: 1_000, rate: 1, chat_id: '8' });
+    expect((await send(app, { chat_id: 8, text: 'x' })).status).toBe(429);
+    await expect.poll(() => Date.now(), { timeout: 2_000, interval: 10 }).toBeGreaterThan(since + 1_000);
+    expect((await send(app, { chat_id: 8, text: 'x' })).status).toBe(200);
+  });
+});
+
 describe('Bot API sandbox: delivery to the bot', () => {
   const stops: RunningServer[] = [];
   afterEach(async () => {

@@ -1,4 +1,7 @@
-/** Idempotency keys that never repeat: each event draws its own when it is claimed, and keeps it. */
+/**
+ * Claiming an event: a copy within its claim's window is a redelivery, none without a claim; and
+ * idempotency keys that never repeat: each event draws its own when it is claimed, and keeps it.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSealer } from '../../../src/crypto/seal.ts';
 import { AuditChain } from '../../../src/store/audit-chain.ts';
@@ -44,5 +47,20 @@ describe('the key of an event’s calls to the bus', () => {
     const later = lease('sweep');
     const taken = await acquireChat(store, { channel: 'bale', chatId: '1' }, later, 1_000 + 60_000);
     expect(taken?.pending.map((pending) => pending.callKey)).toEqual([keys[0]]);
+  });
+});
+
+describe('claiming an event', () => {
+  it('stores a copy within the window once, a copy after it again, and every copy when there is no claim', async () => {
+    const claim = { key: 'same-text', expiresAt: 2_000 };
+    expect((await claimEvent(store, event('3', 'same-text'), claim, 1_000)).id).not.toBeNull();
+    expect((await claimEvent(store, event('3', 'same-text'), claim, 1_999)).id).toBeNull();
+    expect((await claimEvent(store, event('3', 'same-text'), { ...claim, expiresAt: 3_000 }, 2_000)).id).not.toBeNull();
+    const unclaimed = [
+      await claimEvent(store, event('4', 'x'), null, 1_000),
+      await claimEvent(store, event('4', 'x'), null, 1_000),
+    ];
+    expect(unclaimed.every(({ id }) => id !== null)).toBe(true);
+    expect(unclaimed[0]?.id).not.toBe(unclaimed[1]?.id);
   });
 });
