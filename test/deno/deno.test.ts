@@ -1,4 +1,5 @@
 /** The Deno entry (src/deno.ts), run as `npm run start:deno` runs it, with the same permissions. */
-import { describeEntry, root } from '../runtimes/entry-suite.ts';
+import { describeEntry } from '../runtimes/entry-suite.ts';
+import { DENO_ENTRY } from '../support/entry-process.ts';
 
-describeEntry('the Deno entry', [`${root}node_modules/.bin/deno`, 'run', '--allow-net', '--allow-env', 'src/deno.ts']);
+describeEntry('the Deno entry', DENO_ENTRY);

@@ -4,12 +4,9 @@
  * it; the suite checks that it serves the webhook, runs the sweep on its own timer, and finishes
  * the work in flight when it is stopped.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface, type Interface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGapSandbox } from '../../dev/gap-sandbox.ts';
@@ -22,10 +19,8 @@ import { type Deps, depsFor } from '../../src/deps.ts';
 import { fa } from '../../src/i18n/fa.ts';
 import { DB_DEADLINE_MS } from '../../src/store/db.ts';
 import { claimEvent } from '../../src/store/inbox.ts';
+import { type EntryProcess, startEntry, stopEntry, waitFor } from '../support/entry-process.ts';
 
-export const root = fileURLToPath(new URL('../..', import.meta.url));
-
-const BOOT_DEADLINE_MS = 30_000;
 const REPLY_DEADLINE_MS = 10_000;
 /** What "exits within a few seconds" means for a stop; the entries' own bound is 10 s. */
 const STOP_DEADLINE_MS = 5_000;
@@ -49,9 +44,8 @@ export function describeEntry(name: string, command: readonly [string, ...string
     let gapUrl: string;
     let libsqlUrl: string;
     let deps: Deps;
-    let entry: ChildProcess;
-    let exited: Promise<number | null>;
-    const output: string[] = [];
+    let entry: EntryProcess;
+    let output: string[];
     let url: string;
 
     beforeAll(async () => {
@@ -67,28 +61,14 @@ export function describeEntry(name: string, command: readonly [string, ...string
       gapUrl = gap.url;
       const vars = workerVars({ libsql: libsql.url, gsb: gsb.url, gap: gap.url });
       deps = await depsFor(vars);
-
-      const [program, ...args] = command;
-      // Only what the runtimes themselves need from this process (PATH; HOME for Deno's cache), so the
-      // entry sees the stack's settings and none of the developer's. PORT 0: a free port, logged.
-      const inherited = Object.fromEntries(
-        ['PATH', 'HOME'].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
-      );
-      const env = { ...inherited, ...vars, HOST: '127.0.0.1', PORT: '0', SWEEP_INTERVAL_S: '1' };
-      entry = spawn(program, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      exited = new Promise((resolve) => entry.once('exit', (code) => resolve(code)));
-      const stdout = createInterface({ input: entry.stdout! }).on('line', (line) => output.push(line));
-      createInterface({ input: entry.stderr! }).on('line', (line) => output.push(line));
-      url = await listeningUrl(stdout, entry, output);
-      await waitFor(async () => (await fetch(`${url}/healthz`)).ok, BOOT_DEADLINE_MS, '/healthz');
+      // PORT 0: a free port, logged.
+      entry = await startEntry(command, { ...vars, HOST: '127.0.0.1', PORT: '0', SWEEP_INTERVAL_S: '1' });
+      ({ url, output } = entry);
     });
 
     afterAll(async () => {
       // Only if a test failed before the stop did: this one does not wait for work in flight.
-      if (entry?.exitCode === null && entry.signalCode === null) {
-        entry.kill('SIGKILL');
-        await exited;
-      }
+      if (entry) await stopEntry(entry);
       deps?.store.db.$client.close();
       await Promise.all(servers.map((server) => server.close()));
       if (dir) rmSync(dir, { recursive: true, force: true });
@@ -164,8 +144,8 @@ export function describeEntry(name: string, command: readonly [string, ...string
       await waitForMessages(gapUrl, chatId, 1);
 
       const stopping = Date.now();
-      entry.kill('SIGTERM');
-      const code = await Promise.race([exited, sleep(STOP_DEADLINE_MS).then(() => 'still running')]);
+      entry.child.kill('SIGTERM');
+      const code = await Promise.race([entry.exited, sleep(STOP_DEADLINE_MS).then(() => 'still running')]);
       expect(code).toBe(0);
       expect(Date.now() - stopping).toBeLessThan(STOP_DEADLINE_MS);
       // The reply counts as sent only once Gap answered: the stop waited for it.
@@ -174,40 +154,6 @@ export function describeEntry(name: string, command: readonly [string, ...string
       await expect(fetch(`${url}/healthz`)).rejects.toThrow();
     });
   });
-}
-
-/** Resolves with the URL of the entry's "listening" line; rejects if it exits first or stays silent. */
-function listeningUrl(stdout: Interface, entry: ChildProcess, output: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const fail = (why: string) => {
-      cleanup();
-      reject(new Error(`${why}:\n${output.join('\n')}`));
-    };
-    const onExit = (code: number | null) => fail(`the entry exited (code ${code}) before listening`);
-    const onLine = (line: string) => {
-      const logged = parseLine(line);
-      if (logged?.event === 'listening' && typeof logged.url === 'string') {
-        cleanup();
-        resolve(logged.url);
-      }
-    };
-    const timer = setTimeout(() => fail(`no "listening" line within ${BOOT_DEADLINE_MS} ms`), BOOT_DEADLINE_MS);
-    const cleanup = () => {
-      clearTimeout(timer);
-      entry.off('exit', onExit);
-      stdout.off('line', onLine);
-    };
-    entry.once('exit', onExit);
-    stdout.on('line', onLine);
-  });
-}
-
-function parseLine(line: string): Record<string, unknown> | null {
-  try {
-    return JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
 }
 
 function postText(url: string, chatId: string, text: string): Promise<Response> {
@@ -231,13 +177,4 @@ async function waitForMessages(gapUrl: string, chatId: string, count: number): P
     `${count} message(s) in chat ${chatId}`,
   );
   return messages;
-}
-
-/** Polls `check` until it holds; a check that throws counts as "not yet". */
-async function waitFor(check: () => Promise<boolean>, deadlineMs: number, what: string): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > until) throw new Error(`no ${what} within ${deadlineMs} ms`);
-    await sleep(50);
-  }
 }

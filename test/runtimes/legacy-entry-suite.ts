@@ -13,21 +13,18 @@ import { formKeyboard } from '../../src/conversation/keyboards.ts';
 import { fa } from '../../src/i18n/fa.ts';
 import { faServices } from '../../src/i18n/fa-services.ts';
 import { faValidation } from '../../src/i18n/fa-validation.ts';
+import { type EntryProcess, parseLine, startEntry, stopEntry, waitFor } from '../support/entry-process.ts';
 import {
-  type BootedEntry,
-  bootEntry,
   control,
   type LegacyStack,
   menuAsSent,
   newCitizen,
-  parseLine,
   press,
   say,
   sentTo,
   startLegacyStack,
   streams,
   waitForSent,
-  waitUntil,
 } from './legacy-stack.ts';
 
 /**
@@ -37,21 +34,18 @@ import {
 export function describeLegacyEntry(name: string, command: readonly [string, ...string[]]): void {
   describe(name, () => {
     let stack: LegacyStack;
-    let entry: BootedEntry;
+    let entry: EntryProcess;
     let url: string;
 
     beforeAll(async () => {
       stack = await startLegacyStack();
       url = stack.legacyUrl;
-      entry = await bootEntry(command, stack.vars);
-      await waitUntil(async () => (await streams(url)).open === 1, 10_000, 'stream opened by the entry');
+      entry = await startEntry(command, { ...stack.vars, HOST: '127.0.0.1', PORT: '0', SWEEP_INTERVAL_S: '1' });
+      await waitFor(async () => (await streams(url)).open === 1, 10_000, 'stream opened by the entry');
     });
 
     afterAll(async () => {
-      if (entry?.child.exitCode === null && entry.child.signalCode === null) {
-        entry.child.kill('SIGKILL');
-        await entry.exited;
-      }
+      if (entry) await stopEntry(entry);
       await stack?.stop();
     });
 

@@ -1,14 +1,11 @@
 /**
  * What the Soroush legacy runtime tests run against, on free ports of 127.0.0.1: the local libSQL
  * server (migrated), the GSB sandbox, the Gap sandbox (the worker's settings name it) and the Soroush
- * legacy sandbox; the citizen's side of the legacy chat; and an entry booted as a child process.
+ * legacy sandbox; and the citizen's side of the legacy chat.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { startGapSandbox } from '../../dev/gap-sandbox.ts';
 import { startGsbSandbox } from '../../dev/gsb-sandbox.ts';
@@ -105,64 +102,4 @@ export function press(message: LegacyBotMessage | undefined, label: string): str
   const button = message?.keyboard?.flat().find((b) => b.text === label);
   if (!button) throw new Error(`no button «${label}» on the last message`);
   return button.command;
-}
-
-export interface BootedEntry {
-  url: string;
-  /** Every line the entry wrote, stdout and stderr. */
-  output: string[];
-  exited: Promise<number | null>;
-  child: ChildProcess;
-}
-
-/**
- * Boots an entry as an operator would run it, with only `vars` (plus PATH and HOME) in its
- * environment, on a free port; resolves once it has said where it listens.
- */
-export async function bootEntry(
-  command: readonly [string, ...string[]],
-  vars: Record<string, string>,
-): Promise<BootedEntry> {
-  const inherited = Object.fromEntries(
-    ['PATH', 'HOME'].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
-  );
-  const [program, ...args] = command;
-  const child = spawn(program, args, {
-    cwd: fileURLToPath(new URL('../..', import.meta.url)),
-    env: { ...inherited, ...vars, HOST: '127.0.0.1', PORT: '0', SWEEP_INTERVAL_S: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening" line:\n${output.join('\n')}`)), 30_000);
-    exited.then((code) => reject(new Error(`the entry exited (code ${code}):\n${output.join('\n')}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      output.push(line);
-      const logged = parseLine(line);
-      if (logged?.event === 'listening' && typeof logged.url === 'string') {
-        clearTimeout(timer);
-        resolve(logged.url);
-      }
-    });
-    createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
-  });
-  return { url: await url, output, exited, child };
-}
-
-export function parseLine(line: string): Record<string, unknown> | null {
-  try {
-    return JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
-}
-
-/** Polls `check` until it holds; a check that throws counts as "not yet". */
-export async function waitUntil(check: () => Promise<boolean>, deadlineMs: number, what: string): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > until) throw new Error(`no ${what} within ${deadlineMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

@@ -1,4 +1,5 @@
 /** The Node entry (src/node.ts), run as `npm run start:node` runs it. */
-import { describeEntry, root } from './entry-suite.ts';
+import { NODE_ENTRY } from '../support/entry-process.ts';
+import { describeEntry } from './entry-suite.ts';
 
-describeEntry('the Node entry', [`${root}node_modules/.bin/tsx`, 'src/node.ts']);
+describeEntry('the Node entry', NODE_ENTRY);
