@@ -29,6 +29,16 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          environment: 'node',
+          // Each file runs its own stack and Node entries; at full size a scenario takes minutes.
+          testTimeout: process.env.FAULTS === 'full' ? 30 * 60_000 : 4 * 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: 'runtimes',
           include: ['test/runtimes/**/*.test.ts', 'test/deno/**/*.test.ts'],
           environment: 'node',

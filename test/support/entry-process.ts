@@ -8,8 +8,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
-/** `npm run start:node`, without npm in between (a signal then reaches the entry itself). */
-export const NODE_ENTRY: readonly [string, ...string[]] = [`${root}node_modules/.bin/tsx`, 'src/node.ts'];
+/** `npm run start:node`, without npm in between: one process, which a signal reaches itself. */
+export const NODE_ENTRY: readonly [string, ...string[]] = [process.execPath, '--import', 'tsx', 'src/node.ts'];
 /** `npm run start:deno`, with the same permissions. */
 export const DENO_ENTRY: readonly [string, ...string[]] = [
   `${root}node_modules/.bin/deno`,
