@@ -5,8 +5,10 @@
  * and Node).
  */
 import { sql } from 'drizzle-orm';
-import { type Context, Hono } from 'hono';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+// The smallest router is plenty for three routes, and the bundle is loaded at every cold start.
+import { Hono } from 'hono/tiny';
 import type { EnvVars } from './channels/types.ts';
 import { timingSafeEqual } from './crypto/timing-safe.ts';
 import { channelsFor, depsFor } from './deps.ts';

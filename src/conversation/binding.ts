@@ -11,7 +11,7 @@ import type { Service } from '../services/types.ts';
 import type { Identity, InboundEvent, Reply, UpstreamCall, UpstreamOutcome } from '../types.ts';
 import { mobile as mobileSchema } from '../validation/mobile.ts';
 import { nationalCode as nationalCodeSchema } from '../validation/national-code.ts';
-import { ask } from './form.ts';
+import { openForm } from './form.ts';
 import { contactKeyboard, formKeyboard } from './keyboards.ts';
 import { toMenu } from './menu.ts';
 import { accountOf, type Binding, type BindingState, codeAllowed, type StepResult, type Turn } from './state.ts';
@@ -27,12 +27,16 @@ const MAX_WRONG_TRIES = 3;
 export const SHAHKAR = { id: 'shahkar', operation: 'shahkar/gwsh/serviceIDmatching', pid: 'pishkhan-shahkar-v1' };
 const ShahkarResult = v.object({ matched: v.boolean() });
 
-/** Opens `service`: told first what will be kept, then asked for the contact card. */
-export function startBinding(service: Service, turn: Turn): StepResult {
+/**
+ * Opens `service`: told first what will be kept, then asked for the contact card.
+ * @param typed the answer to the service's first question, kept for after the binding
+ */
+export function startBinding(service: Service, typed: string | null, turn: Turn): StepResult {
   if (accountOf(turn).bindingAttempts >= MAX_BINDING_ATTEMPTS)
     return toMenu(turn.catalogue, turn.now, faIdentity.tooManyAttempts);
+  const binding: Binding = { stage: 'contact', wrongTries: 0 };
   return {
-    state: { at: 'binding', service: service.id, binding: { stage: 'contact', wrongTries: 0 }, seenAt: turn.now },
+    state: { at: 'binding', service: service.id, binding, ...(typed !== null && { typed }), seenAt: turn.now },
     replies: [{ text: `${faIdentity.notice}\n\n${faIdentity.askContact}`, keyboard: contactKeyboard() }],
     call: null,
   };
@@ -67,12 +71,9 @@ export function inBinding(
 }
 
 /** Shahkar's answer: a match binds and goes on to the chosen service; anything else keeps nothing. */
-export function settleBinding(
-  binding: Extract<Binding, { stage: 'checking' }>,
-  service: Service,
-  outcome: UpstreamOutcome,
-  turn: Turn,
-): StepResult {
+export function settleBinding(state: BindingState, service: Service, outcome: UpstreamOutcome, turn: Turn): StepResult {
+  const { binding } = state;
+  if (binding.stage !== 'checking') return toMenu(turn.catalogue, turn.now);
   if (outcome.kind === 'limited') return toMenu(turn.catalogue, turn.now, faIdentity.tooManyAttempts);
   const answer = outcome.kind === 'ok' ? v.safeParse(ShahkarResult, outcome.result) : null;
   if (!answer?.success) return toMenu(turn.catalogue, turn.now, faIdentity.checkUnavailable);
@@ -80,7 +81,7 @@ export function settleBinding(
   const identity: Identity = { nationalCode: binding.nationalCode, mobile: binding.mobile };
   // The service's first step, told of the identity just bound (its attempts count no more: it is bound).
   const account = { identity, bindingAttempts: 0 };
-  const next = ask(service, {}, { ...turn, context: { ...turn.context, account } });
+  const next = openForm(service, state.typed ?? null, { ...turn, context: { ...turn.context, account } });
   return { ...next, replies: [{ text: faIdentity.bound }, ...next.replies], effect: { kind: 'bind', identity } };
 }
 

@@ -3,7 +3,7 @@
  * and which upstream call to make; it does no I/O, reads no clock and draws no random numbers (the
  * StepContext brings what it cannot know: the chat's account, one-time code material), so every
  * conversation can be replayed in a test. Form steps live in form.ts, identity binding in
- * binding.ts, «حساب من» in account.ts, the menu in menu.ts.
+ * binding.ts, «حساب من» in account.ts, the menu in menu.ts, reading free text at the menu in route.ts.
  */
 import * as v from 'valibot';
 import { fa } from '../i18n/fa.ts';
@@ -14,9 +14,10 @@ import type { InboundEvent, UpstreamOutcome } from '../types.ts';
 import { normaliseText } from '../validation/normalise.ts';
 import { askErase, confirmErase, showAccount } from './account.ts';
 import { inBinding, settleBinding, startBinding } from './binding.ts';
-import { answer, ask, back, explain } from './form.ts';
-import { nextStepButtons, retryButton } from './keyboards.ts';
+import { answer, ask, back, explain, openForm } from './form.ts';
+import { nextStepButtons, retryButton, serviceButtons } from './keyboards.ts';
 import { toMenu } from './menu.ts';
+import { type Route, route } from './route.ts';
 import {
   ANONYMOUS,
   type Answers,
@@ -43,7 +44,8 @@ export function step(
 ): StepResult {
   const turn: Turn = { now, catalogue, context };
   if (!event.privateChat) return inGroup(event, now);
-  if (state === null || event.kind === 'join') return toMenu(catalogue, now, fa.greeting);
+  if (event.kind === 'join') return toMenu(catalogue, now, fa.greeting);
+  if (state === null) return withNeeds({ at: 'menu', seenAt: now }, () => firstWords(event, turn));
   if (now - state.seenAt >= IDLE_MS) {
     const unfinished = state.at === 'form' || state.at === 'binding';
     return toMenu(catalogue, now, unfinished ? `${fa.greeting}\n\n${fa.formExpired}` : fa.greeting);
@@ -78,9 +80,7 @@ export function settle(
 ): StepResult {
   const turn: Turn = { now: state.seenAt, catalogue, context };
   const service = state.at === 'calling' || state.at === 'binding' ? catalogue.byId(state.service) : undefined;
-  if (service && state.at === 'binding' && state.binding.stage === 'checking') {
-    return settleBinding(state.binding, service, outcome, turn);
-  }
+  if (service && state.at === 'binding') return settleBinding(state, service, outcome, turn);
   if (state.at !== 'calling' || !service) return toMenu(catalogue, state.seenAt);
   const result = toMenu(catalogue, state.seenAt, resultText(service, state.answers, outcome));
   if (outcome.kind === 'limited') return result;
@@ -140,16 +140,46 @@ function atMenu(command: Command | null, input: string, turn: Turn): StepResult 
   if (command) return toMenu(catalogue, now);
   if (saidIs(input, faIdentity.accountButton)) return showAccount(turn);
   if (saidIs(input, faIdentity.eraseButton)) return askErase(turn);
-  const said = normaliseText(input);
-  const chosen = catalogue.services.find((service) => normaliseText(service.title) === said);
-  if (!chosen) return toMenu(catalogue, now, fa.unknownChoice);
-  return open(chosen, turn);
+  return routed(route(input, catalogue, now), turn);
 }
 
-/** A service's form from its first question. */
-function open(service: Service, turn: Turn): StepResult {
+/**
+ * A chat's first message: the greeting, and, when the message already asks for something (a
+ * service, an identifier), the answer to it.
+ */
+function firstWords(event: InboundEvent, turn: Turn): StepResult {
+  const input = event.kind === 'text' ? event.text : null;
+  const asked = input === null ? null : route(input, turn.catalogue, turn.now);
+  if (!asked || asked.kind === 'none') return toMenu(turn.catalogue, turn.now, fa.greeting);
+  const result = routed(asked, turn);
+  const [first, ...rest] = result.replies;
+  return first ? { ...result, replies: [{ ...first, text: `${fa.greeting}\n\n${first.text}` }, ...rest] } : result;
+}
+
+/** What the menu answers to what route.ts made of a message. */
+function routed(asked: Route, turn: Turn): StepResult {
+  const { catalogue, now } = turn;
+  switch (asked.kind) {
+    case 'service':
+      return open(asked.service, turn, asked.typed);
+    case 'choices':
+      return {
+        state: { at: 'menu', seenAt: now },
+        replies: [{ text: fa.whichOne, inline: serviceButtons(asked.services) }],
+        call: null,
+      };
+    case 'personal':
+      return toMenu(catalogue, now, fa.personalAtMenu[asked.what]);
+    case 'none':
+      return toMenu(catalogue, now, fa.unknownChoice);
+  }
+}
+
+/** A service's form from its first question (answered already when the citizen `typed` it). */
+function open(service: Service, turn: Turn, typed: string | null = null): StepResult {
   // A personal service answers only about its bound citizen: bind one first, then it goes on.
-  return service.identity && !accountOf(turn).identity ? startBinding(service, turn) : ask(service, {}, turn);
+  if (service.identity && !accountOf(turn).identity) return startBinding(service, typed, turn);
+  return openForm(service, typed, turn);
 }
 
 function saidIs(input: string, words: string): boolean {

@@ -47,6 +47,13 @@ function serviceCall(service: Service, answers: Answers, turn: Turn): UpstreamCa
   return { service: service.id, operation, pid, body: service.upstream.body(answers, identity) };
 }
 
+/** A service's form from its first question, that question answered already when the citizen `typed` it. */
+export function openForm(service: Service, typed: string | null, turn: Turn): StepResult {
+  if (typed === null || service.inputs.length === 0) return ask(service, {}, turn);
+  const form: FormState = { at: 'form', service: service.id, answers: {}, wrongTries: 0, seenAt: turn.now };
+  return answer(service, form, typed, false, turn);
+}
+
 /** Takes an answer (typed, or `pressed` on a button) to the current question. */
 export function answer(service: Service, form: FormState, input: string, pressed: boolean, turn: Turn): StepResult {
   const question = currentQuestion(service, form.answers);

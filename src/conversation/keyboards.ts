@@ -6,6 +6,7 @@
 import { fa } from '../i18n/fa.ts';
 import { faIdentity } from '../i18n/fa-identity.ts';
 import type { Catalogue } from '../services/catalogue.ts';
+import type { Service } from '../services/types.ts';
 import type { Button } from '../types.ts';
 
 /**
@@ -38,6 +39,11 @@ export function confirmEraseButtons(): Button[][] {
 /** Under every question, so nobody has to type the words that steer a form. */
 export function formKeyboard(): Button[][] {
   return [[word(fa.backButton), word(fa.helpButton), word(fa.cancelButton)]];
+}
+
+/** Services to choose between, one to a row (titles are long); a press sends the title, as the menu's would. */
+export function serviceButtons(services: readonly Service[]): Button[][] {
+  return services.map((service) => [word(service.title)]);
 }
 
 /** A question's choices, two to a row. */

@@ -21,8 +21,11 @@ export type ConversationState =
   | { at: 'answered'; service: string; seenAt: number }
   /** At the menu after the bus did not answer; the answers are kept so «تلاش دوباره» can call again. */
   | { at: 'retry'; service: string; answers: Answers; seenAt: number }
-  /** Binding the citizen's identity before `service` (a personal one) can be used. */
-  | { at: 'binding'; service: string; binding: Binding; seenAt: number }
+  /**
+   * Binding the citizen's identity before `service` (a personal one) can be used; `typed` is the
+   * answer to its first question, when the citizen gave it with the service's name (a plate).
+   */
+  | { at: 'binding'; service: string; binding: Binding; typed?: string; seenAt: number }
   /** «حذف اطلاعات من» was asked for: waiting for its confirmation. */
   | { at: 'confirm-erase'; seenAt: number };
 

@@ -1,6 +1,7 @@
 /**
- * The Persian texts of each service: its title, questions and the words of its answer. Kept short:
- * the bundler writes each Persian letter as a six-byte escape, and the worker has a size budget.
+ * The Persian texts of each service: its title, what citizens type for it, its questions and the
+ * words of its answer. Kept short: the bundler writes each Persian letter as a six-byte escape, and
+ * the worker has a size budget.
  */
 
 /** The menu's groups, in menu order (catalogue.ts lists the services in this order). */
@@ -14,6 +15,7 @@ const CATEGORY = {
 export const faServices = {
   postcode: {
     title: 'نشانی از کد پستی',
+    phrases: ['کد پستی', 'آدرس', 'نشانی', 'آدرس از کد پستی'],
     category: CATEGORY.address,
     prompt: 'کد پستی ۱۰ رقمی را بنویسید (با رقم فارسی یا انگلیسی).',
     help: 'کد پستی ۱۰ رقم دارد و روی قبض آب، برق یا گاز و در سند یا اجاره‌نامه‌ی خانه آمده است. مثال: ۱۱۹۳۶۵۳۴۷۱',
@@ -27,6 +29,7 @@ export const faServices = {
   },
   bill: {
     title: 'استعلام قبض',
+    phrases: ['قبض', 'قبض آب', 'قبض برق', 'قبض گاز', 'قبض تلفن', 'قبض موبایل', 'شناسه قبض', 'بدهی قبض'],
     category: CATEGORY.bills,
     prompt: 'شناسه قبض را بنویسید (با رقم فارسی یا انگلیسی).',
     help: 'شناسه قبض ۶ تا ۱۳ رقم دارد و روی قبض آب، برق، گاز، تلفن ثابت یا تلفن همراه، کنار شناسه پرداخت چاپ شده است. مثال: ۷۷۴۸۳۱۷۸۰۰۱۴۲',
@@ -51,6 +54,7 @@ export const faServices = {
   },
   military: {
     title: 'وضعیت نظام وظیفه',
+    phrases: ['نظام وظیفه', 'سربازی', 'خدمت سربازی', 'معافیت', 'معافیت سربازی', 'کارت پایان خدمت', 'پایان خدمت'],
     category: CATEGORY.documents,
     notFound: 'پرونده‌ی نظام وظیفه‌ای ثبت نشده است.',
     heading: 'وضعیت نظام وظیفه',
@@ -61,6 +65,7 @@ export const faServices = {
   },
   trafficFines: {
     title: 'استعلام خلافی خودرو',
+    phrases: ['خلافی', 'خلافی ماشین', 'خلافی پلاک', 'جریمه رانندگی', 'جریمه خودرو', 'جریمه ماشین'],
     category: CATEGORY.vehicles,
     prompt: 'پلاک خودرو را بنویسید.',
     help: 'پلاک را همان‌طور که روی خودرو است بنویسید: دو رقم، حرف، سه رقم و کد دو رقمی استان. مثال: ۱۲ ب ۳۴۵ ایران ۶۷',
@@ -75,6 +80,7 @@ export const faServices = {
   },
   negativePoints: {
     title: 'نمره منفی گواهینامه',
+    phrases: ['نمره منفی', 'نمرات منفی', 'امتیاز منفی', 'امتیاز منفی گواهینامه'],
     category: CATEGORY.vehicles,
     prompt: 'شماره گواهینامه ۱۰ رقمی را بنویسید.',
     help: 'شماره گواهینامه ۱۰ رقم دارد و روی کارت گواهینامه چاپ شده است. مثال: ۹۸۱۲۳۴۵۶۷۸',
@@ -85,12 +91,14 @@ export const faServices = {
   },
   licenseStatus: {
     title: 'وضعیت گواهینامه',
+    phrases: ['گواهینامه', 'گواهینامه رانندگی'],
     category: CATEGORY.vehicles,
     notFound: 'گواهینامه‌ای به نام شما ثبت نشده است.',
     heading: 'گواهینامه‌های شما',
   },
   activePlates: {
     title: 'پلاک‌های فعال',
+    phrases: ['پلاک', 'پلاک‌های من', 'پلاک فعال', 'پلاک‌های به نام من'],
     category: CATEGORY.vehicles,
     notFound: 'پلاکی به نام شما ثبت نشده است.',
     heading: 'پلاک‌های به نام شما',
@@ -101,6 +109,7 @@ export const faServices = {
   },
   passport: {
     title: 'وضعیت گذرنامه',
+    phrases: ['گذرنامه', 'پاسپورت'],
     category: CATEGORY.documents,
     notFound: 'پرونده‌ی گذرنامه‌ای به نام شما ثبت نشده است.',
     heading: 'گذرنامه',
@@ -109,6 +118,7 @@ export const faServices = {
   },
   lifeStatus: {
     title: 'استعلام وضعیت حیات',
+    phrases: ['حیات', 'در قید حیات', 'زنده بودن', 'فوت', 'فوتی', 'گواهی فوت'],
     category: CATEGORY.documents,
     prompt: 'تاریخ تولدتان را به تقویم شمسی بنویسید.',
     help: 'تاریخ تولد را همان‌طور که در شناسنامه آمده بنویسید: سال/ماه/روز. مثال: ۱۳۷۰/۰۱/۳۱ یا ۱۳۷۰۰۱۳۱',

@@ -6,7 +6,18 @@
 export const fa = {
   greeting: 'سلام! به پیشخوان خوش آمدید.\nخدمات دولت همراه را از همین گفت‌وگو بگیرید.',
   menuPrompt: 'خدمت مورد نظرتان را از منو انتخاب کنید.',
-  unknownChoice: 'این گزینه را نشناختم.',
+  unknownChoice: 'منظورتان را پیدا نکردم. نام خدمت را بنویسید، مثلاً «قبض برق» یا «خلافی ماشین»، یا از منو انتخاب کنید.',
+  /** Above the services a message could mean. */
+  whichOne: 'منظورتان کدام است؟',
+  /** An identifier typed at the menu that is personal: it goes nowhere, and this says what it is good for. */
+  personalAtMenu: {
+    nationalCode:
+      'این عدد شبیه کد ملی است و آن را جایی نمی‌فرستم. برای خدمات شخصی، خدمت را از منو انتخاب کنید؛ ' +
+      'کد ملی یک بار، هنگام تأیید هویت، پرسیده می‌شود. اگر کد پستی است، «نشانی از کد پستی» را بزنید.',
+    mobile:
+      'این شماره‌ی همراه است و آن را جایی نمی‌فرستم. برای خدمات شخصی، خدمت را از منو انتخاب کنید؛ ' +
+      'شماره‌ی شما با دکمه‌ی «ارسال شماره من» فرستاده می‌شود.',
+  },
   unsupportedMessage: 'فعلاً فقط پیام متنی را می‌فهمم.',
   /** Sent on «راهنما» outside a form, above the menu. */
   howItWorks:

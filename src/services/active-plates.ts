@@ -52,6 +52,7 @@ function render({ plates }: Plates): string {
 export const activePlatesService: PersonalService<Plates> = {
   id: 'active-plates',
   title: faServices.activePlates.title,
+  phrases: faServices.activePlates.phrases,
   category: faServices.activePlates.category,
   identity: true,
   inputs: [],

@@ -49,9 +49,19 @@ function render(bill: BillResult): string {
 export const billService: PublicService<BillResult> = {
   id: 'bill',
   title: faServices.bill.title,
+  phrases: faServices.bill.phrases,
   category: faServices.bill.category,
   identity: false,
-  inputs: [{ name: 'billId', prompt: faServices.bill.prompt, help: faServices.bill.help, schema: utilityBillId }],
+  inputs: [
+    {
+      name: 'billId',
+      prompt: faServices.bill.prompt,
+      help: faServices.bill.help,
+      schema: utilityBillId,
+      // A shorter bill id could as well be any other number.
+      standsAlone: (id) => id.length === 13,
+    },
+  ],
   upstream: {
     operation: 'billing/utility/billInquiry',
     pid: 'pishkhan-bill-v1',

@@ -43,6 +43,7 @@ function render({ licenses }: Licenses): string {
 export const licenseStatusService: PersonalService<Licenses> = {
   id: 'license-status',
   title: faServices.licenseStatus.title,
+  phrases: faServices.licenseStatus.phrases,
   category: faServices.licenseStatus.category,
   identity: true,
   inputs: [],

@@ -33,6 +33,7 @@ function render(status: LifeStatus, answers: Readonly<Record<string, string>>): 
 export const lifeStatusService: PersonalService<LifeStatus> = {
   id: 'life-status',
   title: faServices.lifeStatus.title,
+  phrases: faServices.lifeStatus.phrases,
   category: faServices.lifeStatus.category,
   identity: true,
   inputs: [

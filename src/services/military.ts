@@ -29,6 +29,7 @@ function render(status: MilitaryStatus): string {
 export const militaryService: PersonalService<MilitaryStatus> = {
   id: 'military',
   title: faServices.military.title,
+  phrases: faServices.military.phrases,
   category: faServices.military.category,
   identity: true,
   inputs: [],

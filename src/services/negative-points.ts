@@ -38,6 +38,7 @@ function render(points: NegativePoints): string {
 export const negativePointsService: PersonalService<NegativePoints> = {
   id: 'negative-points',
   title: faServices.negativePoints.title,
+  phrases: faServices.negativePoints.phrases,
   category: faServices.negativePoints.category,
   identity: true,
   inputs: [

@@ -38,6 +38,7 @@ function render(passport: Passport): string {
 export const passportService: PersonalService<Passport> = {
   id: 'passport',
   title: faServices.passport.title,
+  phrases: faServices.passport.phrases,
   category: faServices.passport.category,
   identity: true,
   inputs: [],

@@ -40,9 +40,19 @@ function render(address: Address, answers: Readonly<Record<string, string>>): st
 export const postcodeService: PublicService<Address> = {
   id: 'postcode',
   title: faServices.postcode.title,
+  phrases: faServices.postcode.phrases,
   category: faServices.postcode.category,
   identity: false,
-  inputs: [{ name: 'postcode', prompt: faServices.postcode.prompt, help: faServices.postcode.help, schema: postcode }],
+  inputs: [
+    {
+      name: 'postcode',
+      prompt: faServices.postcode.prompt,
+      help: faServices.postcode.help,
+      schema: postcode,
+      // Ten digits in Iran Post's pattern; route.ts has already set aside what is also a national code.
+      standsAlone: () => true,
+    },
+  ],
   upstream: {
     operation: 'post/gnaf/addressByPostcode',
     pid: 'pishkhan-postcode-v1',

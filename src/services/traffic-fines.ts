@@ -87,6 +87,7 @@ function render(result: Fines, answers: Readonly<Record<string, string>>): strin
 export const trafficFinesService: PersonalService<Fines> = {
   id: 'traffic-fines',
   title: faServices.trafficFines.title,
+  phrases: faServices.trafficFines.phrases,
   category: faServices.trafficFines.category,
   identity: true,
   inputs: [
@@ -95,6 +96,7 @@ export const trafficFinesService: PersonalService<Fines> = {
       prompt: faServices.trafficFines.prompt,
       help: faServices.trafficFines.help,
       schema: plate,
+      standsAlone: () => true,
     },
   ],
   upstream: {

@@ -18,6 +18,11 @@ export interface ServiceInput {
   help?: string;
   /** The answers to pick from, offered as buttons; a choice may also be typed (its label or value). */
   choices?: readonly Button[];
+  /**
+   * For a first question: whether this (valid) answer, typed alone at the menu, can be nothing else
+   * (a postcode, a 13-digit bill id, a plate), so that it opens the service already answered.
+   */
+  standsAlone?: (answer: string) => boolean;
 }
 
 /** The schema an answer to `input` is read with at `now`. */
@@ -41,6 +46,8 @@ interface Upstream<Result> {
 interface ServiceBase<Result> {
   id: string;
   title: string;
+  /** What citizens type to ask for it besides its title («خلافی ماشین», «جریمه رانندگی»): route.ts matches them. */
+  phrases: readonly string[];
   category: string;
   inputs: readonly ServiceInput[];
   /** The answer as the citizen reads it. */

@@ -331,3 +331,25 @@ describe('the contact button in each messenger', () => {
     expect(message?.body).toBe(`${faIdentity.askContact}\n\n${faIdentity.notHere}`);
   });
 });
+
+describe('a plate typed at the menu', () => {
+  const PLATE = '۱۲ ب ۳۴۵ ایران ۶۷';
+
+  it('binds first, then asks for the fines of that plate without asking for it again', () => {
+    const opened = step(MENU, text(`خلافی ${PLATE}`), NOW, catalogue, botApi());
+    expect(opened.state).toMatchObject({ at: 'binding', service: 'traffic-fines', typed: '12 ب 345 ایران 67' });
+    const shared = step(opened.state, contact(MOBILE, 'own'), NOW, catalogue, botApi());
+    const checking = step(shared.state, text(NATIONAL_CODE), NOW, catalogue, botApi());
+    expect(checking.call?.service).toBe(SHAHKAR.id);
+    const bound = settle(checking.state, { kind: 'ok', result: { matched: true } }, catalogue, botApi());
+    expect(bound.state).toMatchObject({ at: 'calling', service: 'traffic-fines', answers: { plate: '120234567' } });
+    expect(bound.call?.body).toMatchObject({ plateNumber: '120234567' });
+    expect(bound.replies.map((reply) => reply.text)).toEqual([faIdentity.bound]);
+  });
+
+  it('opens the fines with the plate answered for a citizen already bound', () => {
+    const identity = { nationalCode: NATIONAL_CODE, mobile: MOBILE };
+    const result = step(MENU, text(PLATE), NOW, catalogue, botApi({ account: { identity, bindingAttempts: 0 } }));
+    expect(result.call?.body).toMatchObject({ plateNumber: '120234567' });
+  });
+});

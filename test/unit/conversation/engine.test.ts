@@ -38,6 +38,7 @@ function press(value: string): InboundEvent {
 const finesService: Service<{ total: number }> = {
   id: 'fines',
   title: 'خلافی',
+  phrases: [],
   category: 'خودرو',
   identity: false,
   inputs: [
@@ -493,5 +494,63 @@ describe('a group chat', () => {
       contact: { phone: '09121234567', ownership: 'own' },
     });
     expect(step({ at: 'menu', seenAt: NOW }, card, NOW, catalogue).replies).toEqual([]);
+  });
+});
+
+describe('free text at the menu', () => {
+  it('opens the service a citizen names in their own words', () => {
+    const result = say(atMenu, 'آدرس از کدپستی میخوام');
+    expect(result.state).toEqual(postcodeForm);
+    expect(result.replies[0]?.text).toBe(faServices.postcode.prompt);
+  });
+
+  it('answers a bare postcode at once, as if the form had asked for it', () => {
+    const result = say(atMenu, '۱۱۹۳-۶۵۳-۴۷۱');
+    expect(result.state).toEqual(callingPostcode('1193653471'));
+    expect(result.call?.body).toEqual({ postcode: '1193653471' });
+  });
+
+  it('gives the reason and asks again when the service is named with a wrong identifier', () => {
+    const result = say(atMenu, 'کد پستی 0123456780');
+    expect(result.state).toEqual({ ...postcodeForm, wrongTries: 1 });
+    expect(result.replies[0]?.text).toBe(`${faValidation.postcodeInvalid}\n\n${faServices.postcode.prompt}`);
+  });
+
+  it('offers the close services as buttons when none is clearly named, each opening it when pressed', () => {
+    const result = say(atMenu, 'برق رفته');
+    expect(result.state).toEqual(atMenu);
+    expect(result.replies[0]?.text).toBe(fa.whichOne);
+    expect(result.replies[0]?.inline).toEqual([[{ label: faServices.bill.title, value: faServices.bill.title }]]);
+    expect(step(atMenu, press(faServices.bill.title), NOW, catalogue).state).toMatchObject({
+      at: 'form',
+      service: 'bill',
+    });
+  });
+
+  it('sends a national code or a mobile typed at the menu nowhere, and says what it can do', () => {
+    for (const [typed, said] of [
+      ['0499370899', fa.personalAtMenu.nationalCode],
+      ['۰۹۱۲ ۱۲۳ ۴۵۶۷', fa.personalAtMenu.mobile],
+    ] as const) {
+      const result = say(atMenu, typed);
+      expect(result.call).toBeNull();
+      expect(result.state).toEqual(atMenu);
+      expect(result.replies[0]?.text).toBe(`${said}\n\n${fa.menuPrompt}`);
+    }
+  });
+
+  it('greets a first message and answers what it asks in the same reply', () => {
+    const result = say(null, 'کد پستی ۱۱۹۳۶۵۳۴۷۱');
+    expect(result.call?.body).toEqual({ postcode: '1193653471' });
+    const named = say(null, 'قبض برق');
+    expect(named.state).toMatchObject({ at: 'form', service: 'bill' });
+    expect(named.replies[0]?.text).toBe(`${fa.greeting}\n\n${faServices.bill.prompt}`);
+  });
+
+  it('takes a word that names a service as the answer to a form question, not as a new choice', () => {
+    const billForm: ConversationState = { at: 'form', service: 'bill', answers: {}, wrongTries: 0, seenAt: NOW };
+    const result = say(billForm, 'کد پستی');
+    expect(result.state).toEqual({ ...billForm, wrongTries: 1 });
+    expect(result.replies[0]?.text).toBe(`${faValidation.billIdDigits}\n\n${faServices.bill.prompt}`);
   });
 });
