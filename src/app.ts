@@ -9,12 +9,12 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 // The smallest router is plenty for three routes, and the bundle is loaded at every cold start.
 import { Hono } from 'hono/tiny';
-import type { EnvVars } from './channels/types.ts';
 import { timingSafeEqual } from './crypto/timing-safe.ts';
 import { channelsFor, depsFor } from './deps.ts';
 import { ConfigError, StoreError } from './errors.ts';
 import { log, logError } from './log.ts';
 import { ingest } from './pipeline/ingest.ts';
+import type { EnvVars } from './types.ts';
 
 export interface Runtime {
   /** Keeps `work` running after the response has been sent. */

@@ -1,14 +1,12 @@
 /**
- * The settings every request needs (the database, the bus and the channel's signing keys, the keys
- * for personal data), read from the environment and checked with Valibot and the transport rules
+ * The settings every request needs (the database, the bus and its signing keys, the keys for
+ * personal data), read from the environment and checked with Valibot and the transport rules
  * (transport.ts). A missing or malformed one fails with its name, never with a stack trace or its value.
  */
 import * as v from 'valibot';
-import type { EnvVars } from './channels/types.ts';
 import { ConfigError } from './errors.ts';
 import { transportOf } from './transport.ts';
-import type { ChannelSettings } from './upstream/channel-keys.ts';
-import type { GsbSettings } from './upstream/pgsb-client.ts';
+import type { EnvVars } from './types.ts';
 
 const Required = v.pipe(v.string(), v.minLength(1));
 /** `{"<key id>": "<base64 of 32 bytes>", ...}` */
@@ -54,11 +52,28 @@ const Env = v.object({
   AUDIT_KEY: v.pipe(v.string(), v.minLength(32)),
 });
 
+/** How the bus is reached: its base URL, the OAuth2 client and user, and the basicAuthorization pair. */
+export interface GsbSettings {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  username: string;
+  password: string;
+  /** `user:pass` for the basicAuthorization header. */
+  basicAuth: string;
+}
+
+/** The signing keys as configured (the JSON already parsed), imported in deps.ts (loadGsbKeys). */
+export interface SigningSettings {
+  signingKey: object;
+  keyId: string;
+  responseKeys: object;
+}
+
 export interface Config {
   db: { url: string; authToken?: string };
   gsb: GsbSettings;
-  /** The signed channel's keys, imported in deps.ts (loadChannelKeys). */
-  channel: ChannelSettings;
+  signing: SigningSettings;
   pii: { keys: Record<string, string>; keyId: string; pepper: string };
   /** The key of the audit log's MACs. */
   auditKey: string;
@@ -92,7 +107,7 @@ export function readConfig(env: EnvVars): Config {
       password: e.GSB_PASSWORD,
       basicAuth: e.GSB_BASIC_AUTH,
     },
-    channel: { signingKey: e.GSB_SIGNING_KEY, keyId: e.GSB_KEY_ID, responseKeys: e.GSB_RESPONSE_KEYS },
+    signing: { signingKey: e.GSB_SIGNING_KEY, keyId: e.GSB_KEY_ID, responseKeys: e.GSB_RESPONSE_KEYS },
     pii: { keys: e.PII_KEYS, keyId: e.PII_KEY_ID, pepper: e.PII_PEPPER },
     auditKey: e.AUDIT_KEY,
     plainHttp,

@@ -4,7 +4,7 @@
  * the milliseconds the webhook must not spend.
  */
 import { channelFactories } from './channels/registry.ts';
-import type { Channel, EnvVars } from './channels/types.ts';
+import type { Channel } from './channels/types.ts';
 import { readConfig } from './config.ts';
 import { createKeyedHash, type KeyedHash } from './crypto/keyed-hash.ts';
 import { createSealer } from './crypto/seal.ts';
@@ -13,10 +13,11 @@ import { type Catalogue, catalogue } from './services/catalogue.ts';
 import { AuditChain } from './store/audit-chain.ts';
 import { openDb, type Store } from './store/db.ts';
 import { PLAIN_HTTP_HOSTS, transportOf } from './transport.ts';
+import type { EnvVars } from './types.ts';
 import { auditTrail } from './upstream/audit-trail.ts';
-import { loadChannelKeys } from './upstream/channel-keys.ts';
 import type { UpstreamClient } from './upstream/client.ts';
-import { PgsbClient } from './upstream/pgsb-client.ts';
+import { loadGsbKeys } from './upstream/gsb/keys.ts';
+import { gsbClient } from './upstream/gsb/pgsb.ts';
 
 export interface Deps {
   store: Store;
@@ -81,11 +82,11 @@ async function buildDeps(env: EnvVars): Promise<Deps> {
     audit: new AuditChain(await createKeyedHash(config.auditKey)),
   };
   const hash = await createKeyedHash(config.pii.pepper);
-  const keys = await loadChannelKeys(config.channel);
+  const keys = await loadGsbKeys(config.signing);
   return {
     store,
     hash,
-    upstream: new PgsbClient(config.gsb, { keys, audit: auditTrail(store.audit, hash), fetcher: boundFetch }),
+    upstream: gsbClient(config.gsb, { keys, audit: auditTrail(store.audit, hash), fetcher: boundFetch }),
     channels: channelsFor(env),
     catalogue,
     now: Date.now,

@@ -11,26 +11,36 @@ export class ConfigError extends Error {
   }
 }
 
-/** A webhook body that is not a valid update of its messenger. */
+/**
+ * A webhook body that is not a valid update of its messenger. `reason` names the field, never its
+ * value; `cause` (the parser's own error) stays for a debugger and is never logged, since it may
+ * quote the body.
+ */
 export class ChannelError extends Error {
   override readonly name = 'ChannelError';
   constructor(
     readonly channel: string,
     readonly reason: string,
+    options?: { cause?: unknown },
   ) {
-    super(`${channel}: ${reason}`);
+    super(`${channel}: ${reason}`, options);
   }
 }
 
-/** An upstream call that failed in a way retrying cannot mend (or that exhausted its retries). */
+/**
+ * An upstream call that failed in a way retrying cannot mend (or that exhausted its retries), with
+ * the HTTP status of its last answer (null when none came) and, as `cause`, the network error behind
+ * it when there was one.
+ */
 export class UpstreamError extends Error {
   override readonly name = 'UpstreamError';
   constructor(
     readonly service: string,
     readonly status: number | null,
     readonly reason: string,
+    options?: { cause?: unknown },
   ) {
-    super(`upstream ${service}: ${reason}${status === null ? '' : ` (HTTP ${status})`}`);
+    super(`upstream ${service}: ${reason}${status === null ? '' : ` (HTTP ${status})`}`, options);
   }
 }
 

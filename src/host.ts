@@ -7,13 +7,13 @@
 import type { Hono } from 'hono';
 import * as v from 'valibot';
 import { createApp } from './app.ts';
-import type { EnvVars } from './channels/types.ts';
 import { depsFor } from './deps.ts';
 import { ConfigError } from './errors.ts';
 import { log, logError } from './log.ts';
 import { runScheduled } from './pipeline/scheduled.ts';
 import { readStreams } from './pipeline/streams.ts';
 import { flushAudit } from './store/audit.ts';
+import type { EnvVars } from './types.ts';
 
 /** How long a stop waits for work in flight; what it abandons stays in the database for the next sweep. */
 const SHUTDOWN_GRACE_MS = 10_000;

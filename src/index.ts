@@ -1,7 +1,7 @@
 /** The Cloudflare Workers entry: wires the app and the scheduled work to the Workers runtime. */
 import { createApp } from './app.ts';
-import type { EnvVars } from './channels/types.ts';
 import { runScheduled } from './pipeline/scheduled.ts';
+import type { EnvVars } from './types.ts';
 
 /**
  * Workers cut `waitUntil` work 30 s after the response: processing ends a little before, and

@@ -3,11 +3,12 @@
  * or personal data travels over TLS (`https:`, or `libsql:` unless `?tls=0`), or stays on this
  * machine (loopback); a deployment whose database or bus sits on a private network without TLS
  * names those hosts in PLAIN_HTTP_HOSTS, and the start-up log says so. A webhook's secret path is
- * its only authority: at least 32 characters, and two at once while one is rotated.
+ * its only authority: at least 32 characters, and two at once while one is rotated. Nothing that
+ * carries a credential follows a redirect.
  */
 import * as v from 'valibot';
-import type { EnvVars } from './channels/types.ts';
 import { ConfigError } from './errors.ts';
+import type { EnvVars } from './types.ts';
 
 /** Comma-separated host names an operator lets Pishkhan reach without TLS (a private network). */
 export const PLAIN_HTTP_HOSTS = 'PLAIN_HTTP_HOSTS';
@@ -47,6 +48,9 @@ function plainHosts(env: EnvVars): Set<string> {
       .filter(Boolean),
   );
 }
+
+/** A 3xx: never followed by a call that carries credentials or personal data. */
+export const isRedirect = (status: number) => status >= 300 && status < 400;
 
 /** Long enough that guessing it from a webhook's 404s is out of the question. */
 export const WEBHOOK_SECRET_MIN = 32;

@@ -1,7 +1,11 @@
 /**
  * The contracts between the parts: what a channel hands the engine (InboundEvent), what the
- * engine hands a channel (Reply) and the upstream client (UpstreamCall), and what comes back.
+ * engine hands a channel (Reply) and the upstream client (UpstreamCall), what comes back, and the
+ * environment every part reads its settings from (EnvVars).
  */
+
+/** The environment as the entries hand it over: variable name → value. */
+export type EnvVars = Readonly<Record<string, unknown>>;
 
 /** One update from a messenger, normalised. Identical in shape for every messenger. */
 export interface InboundEvent {
@@ -74,6 +78,11 @@ export interface UpstreamCall {
    * audit log as a keyed hash and a masked tail, never in clear.
    */
   subject?: string;
+  /**
+   * Whether the subject may be asked about only a few times a day, whichever chats ask
+   * (store/limits.ts): a call that tells whose number is whose must not be a way to probe it.
+   */
+  limited?: boolean;
 }
 
 /** How an upstream call ended, as the conversation needs to know it. */

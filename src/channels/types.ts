@@ -1,8 +1,5 @@
 /** What every messenger adapter provides. One folder per messenger; the registry lists them. */
-import type { InboundEvent, Reply } from '../types.ts';
-
-/** The environment as the entries hand it over: variable name → value. */
-export type EnvVars = Readonly<Record<string, unknown>>;
+import type { EnvVars, InboundEvent, Reply } from '../types.ts';
 
 /** A webhook body, read and capped by the app before the adapter sees it; or one message of a stream. */
 export interface WebhookBody {

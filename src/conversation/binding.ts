@@ -160,6 +160,7 @@ function nationalCodeTyped(
     pid: SHAHKAR.pid,
     body: { serviceNumber: binding.mobile, serviceType: '2', identificationType: '0', identificationNo: nationalCode },
     subject: nationalCode,
+    limited: true,
   };
   return {
     state: { ...state, binding: { stage: 'checking', mobile: binding.mobile, nationalCode }, seenAt: turn.now },

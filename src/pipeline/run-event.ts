@@ -5,7 +5,6 @@
  * lease is renewed; a call that cannot end within a bounded run leaves the event to the sweep.
  */
 import type { Channel } from '../channels/types.ts';
-import { SHAHKAR } from '../conversation/binding.ts';
 import { settle, step } from '../conversation/engine.ts';
 import type { ConversationState, Effect, StepContext } from '../conversation/state.ts';
 import type { Deps } from '../deps.ts';
@@ -160,8 +159,7 @@ async function callUpstream(
   if (outOfTime(session)) return 'out-of-time';
   const started = deps.now();
   const subject = call.subject ?? deps.catalogue.byId(call.service)?.upstream.subject?.(call.body);
-  // Shahkar says whose number is whose: the per-national-code limit keeps it from being probed.
-  if (call.service === SHAHKAR.id && subject) {
+  if (call.limited && subject) {
     if (!(await claimNationalCodeCheck(deps.store, await limitKeyOf(session), await deps.hash(subject), started))) {
       return { kind: 'limited' };
     }

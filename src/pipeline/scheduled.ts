@@ -3,9 +3,10 @@
  * `streamHoldMs` is given (Workers, which keep no process running), the messengers' update streams
  * for that long, under their leases. It returns once the work those messages started is done.
  */
-import type { EnvVars } from '../channels/types.ts';
+
 import { depsFor } from '../deps.ts';
 import { logError } from '../log.ts';
+import type { EnvVars } from '../types.ts';
 import type { Background } from './ingest.ts';
 import { readStreams } from './streams.ts';
 import { sweep } from './sweep.ts';

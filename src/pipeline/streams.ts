@@ -5,7 +5,7 @@
  * hosts read all the time; Workers, which keep no process running, for most of each scheduled run.
  */
 import { pause } from '../backoff.ts';
-import type { Channel, EnvVars, UpdateStream } from '../channels/types.ts';
+import type { Channel, UpdateStream } from '../channels/types.ts';
 import { channelsFor, type Deps, depsFor } from '../deps.ts';
 import { ConfigError } from '../errors.ts';
 import { log, logError } from '../log.ts';
@@ -15,6 +15,7 @@ import {
   renewStreamLease,
   type StreamPosition,
 } from '../store/stream-lease.ts';
+import type { EnvVars } from '../types.ts';
 import { type Background, ingest } from './ingest.ts';
 
 /** A stream's lease lives this long unless renewed, which happens every third of it. */

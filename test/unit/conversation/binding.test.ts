@@ -98,13 +98,14 @@ describe('binding an identity on Gap, step by step', () => {
 
   const checking = step(confirmed.state, text('۰۴۹۹۳۷۰۸۹۹'), NOW + 90_000, catalogue, gap());
 
-  it('asks Shahkar whether the mobile belongs to the national code', () => {
+  it('asks Shahkar whether the mobile belongs to the national code, a call limited per national code', () => {
     expect(checking.call).toEqual({
       service: SHAHKAR.id,
       operation: 'shahkar/gwsh/serviceIDmatching',
       pid: SHAHKAR.pid,
       body: { serviceNumber: MOBILE, serviceType: '2', identificationType: '0', identificationNo: NATIONAL_CODE },
       subject: NATIONAL_CODE,
+      limited: true,
     });
   });
 

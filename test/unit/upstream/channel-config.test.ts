@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { localChannelVars, localClientKey } from '../../../dev/local-keys.ts';
 import { readConfig } from '../../../src/config.ts';
 import { ConfigError } from '../../../src/errors.ts';
-import { loadChannelKeys } from '../../../src/upstream/channel-keys.ts';
+import { loadGsbKeys } from '../../../src/upstream/gsb/keys.ts';
 
 const ENV = {
   LIBSQL_URL: 'http://127.0.0.1:1',
@@ -26,7 +26,7 @@ const ENV = {
 async function refused(vars: Record<string, string | undefined>): Promise<readonly string[]> {
   try {
     const config = readConfig(vars);
-    await loadChannelKeys(config.channel);
+    await loadGsbKeys(config.signing);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     expect(error.message).not.toContain(localClientKey.d);
@@ -38,7 +38,7 @@ async function refused(vars: Record<string, string | undefined>): Promise<readon
 
 describe('the channel settings', () => {
   it('accept the local keys', async () => {
-    const { signer, responseKeys } = await loadChannelKeys(readConfig(ENV).channel);
+    const { signer, responseKeys } = await loadGsbKeys(readConfig(ENV).signing);
     expect(signer.keyId).toBe('pishkhan-local-1');
     expect([...responseKeys.keys()]).toEqual(['gsb-sandbox-local-1']);
   });

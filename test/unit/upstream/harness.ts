@@ -11,8 +11,9 @@ import type { GsbCall, GsbSandboxOptions } from '../../../dev/gsb-sandbox.ts';
 import { startLibsqlServer } from '../../../dev/libsql-server/index.ts';
 import { localChannelVars, localClientKey, localSandboxKey, localSandboxKeys } from '../../../dev/local-keys.ts';
 import { applyMigrations } from '../../../dev/migrate.ts';
-import { loadChannelKeys } from '../../../src/upstream/channel-keys.ts';
-import { PgsbClient, type PgsbOptions } from '../../../src/upstream/pgsb-client.ts';
+import { loadGsbKeys } from '../../../src/upstream/gsb/keys.ts';
+import { gsbClient } from '../../../src/upstream/gsb/pgsb.ts';
+import type { SignedClient, SignedClientOptions } from '../../../src/upstream/signed-client.ts';
 import { importSigningKey, importVerifyKeys } from '../../../src/upstream/signing/keys.ts';
 import { type RequestMessage, responseMessage } from '../../../src/upstream/signing/message-signature.ts';
 import { type ChannelKey, type SignRequestOptions, signRequest } from '../../../src/upstream/signing/profile.ts';
@@ -157,13 +158,13 @@ export function appFetcher(app: Hono, sent: Request[] = []): typeof fetch {
 }
 
 /** A client with the local keys, talking to the app. */
-export async function clientFor(app: Hono, options: Partial<PgsbOptions> = {}): Promise<PgsbClient> {
-  const keys = await loadChannelKeys({
+export async function clientFor(app: Hono, options: Partial<SignedClientOptions> = {}): Promise<SignedClient> {
+  const keys = await loadGsbKeys({
     signingKey: localClientKey,
     keyId: localClientKey.kid,
     responseKeys: { keys: [publicHalf(localSandboxKey)] },
   });
-  return new PgsbClient({ baseUrl: BASE_URL, ...CREDENTIALS }, { keys, fetcher: appFetcher(app), ...options });
+  return gsbClient({ baseUrl: BASE_URL, ...CREDENTIALS }, { keys, fetcher: appFetcher(app), ...options });
 }
 
 function publicHalf<T extends { d: string }>({ d: _private, ...publicJwk }: T): Omit<T, 'd'> {

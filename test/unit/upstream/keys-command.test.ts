@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createGsbSandbox } from '../../../dev/gsb-sandbox.ts';
 import { readConfig } from '../../../src/config.ts';
-import { loadChannelKeys } from '../../../src/upstream/channel-keys.ts';
+import { loadGsbKeys } from '../../../src/upstream/gsb/keys.ts';
 import { getToken, prepare, sandboxOptions, send } from './harness.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -45,7 +45,7 @@ describe('npm run keys', () => {
       PII_PEPPER: 'a-pepper-of-16-chars-or-more',
       AUDIT_KEY: 'an-audit-key-of-thirty-two-characters',
     });
-    const { signer } = await loadChannelKeys(config.channel);
+    const { signer } = await loadGsbKeys(config.signing);
     const app = createGsbSandbox(sandboxOptions({ trustedKeys: setLine }));
     const response = await send(
       app,

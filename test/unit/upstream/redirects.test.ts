@@ -6,9 +6,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { localChannelVars } from '../../../dev/local-keys.ts';
 import { UpstreamError } from '../../../src/errors.ts';
-import { loadChannelKeys } from '../../../src/upstream/channel-keys.ts';
-import { PgsbClient } from '../../../src/upstream/pgsb-client.ts';
-import { TokenCache } from '../../../src/upstream/token.ts';
+import { loadGsbKeys } from '../../../src/upstream/gsb/keys.ts';
+import { gsbClient } from '../../../src/upstream/gsb/pgsb.ts';
+import { TokenCache } from '../../../src/upstream/gsb/token.ts';
 import { type Redirector, startRedirector } from '../support/redirector.ts';
 import { CREDENTIALS } from './harness.ts';
 
@@ -42,12 +42,12 @@ describe('the bus client refuses redirects', () => {
 
   it('does not follow an operation elsewhere: the call fails at once, nothing reaches the other origin', async () => {
     redirector = await startRedirector(tokenEndpoint);
-    const keys = await loadChannelKeys({
+    const keys = await loadGsbKeys({
       signingKey: JSON.parse(localChannelVars.GSB_SIGNING_KEY),
       keyId: localChannelVars.GSB_KEY_ID,
       responseKeys: JSON.parse(localChannelVars.GSB_RESPONSE_KEYS),
     });
-    const client = new PgsbClient({ ...CREDENTIALS, baseUrl: redirector.url }, { keys, sleep: async () => {} });
+    const client = gsbClient({ ...CREDENTIALS, baseUrl: redirector.url }, { keys, sleep: async () => {} });
     await expect(client.call(postcodeCall, 'pishkhan-redirect-0')).rejects.toThrow(/redirected/);
     expect(redirector.redirected).toBe(1);
     expect(redirector.followed).toEqual([]);

@@ -181,6 +181,21 @@ describe('the signed client', () => {
     expect(calls.length).toBeGreaterThan(3);
     expect(calls.every((call) => call.status === 500 && !call.replayed && call.performed)).toBe(true);
   });
+
+  it('keeps the network error behind a call that never got an answer, as the cause', async () => {
+    const clock = manualClock();
+    const app = createGsbSandbox(sandboxOptions({ now: clock.now }));
+    const refused = new TypeError('fetch failed');
+    const sandbox = appFetcher(app);
+    // The token endpoint answers; the bus's own address refuses every connection.
+    const fetcher: typeof fetch = (input, init) =>
+      String(input).includes('/oauth/') ? sandbox(input, init) : Promise.reject(refused);
+    const client = await clientFor(app, { fetcher, now: clock.now, sleep: clock.sleep });
+    const failure = await client.call(postcodeCall(), 'pishkhan-8-1').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(UpstreamError);
+    expect((failure as UpstreamError).status).toBeNull();
+    expect((failure as UpstreamError).cause).toBe(refused);
+  });
 });
 
 describe('answers the client refuses', () => {
@@ -247,7 +262,7 @@ describe('the token', () => {
     const app = createGsbSandbox(sandboxOptions({ revokedKeyIds: ['pishkhan-local-1'] }));
     const client = await clientFor(app);
     await expect(client.call(postcodeCall(), 'pishkhan-13-0')).rejects.toThrow(
-      /refused twice, with a fresh token \(https:\/\/pishkhan\.ir\/problems\/key-revoked\) \(HTTP 401\)/,
+      /refused twice, with fresh credentials \(https:\/\/pishkhan\.ir\/problems\/key-revoked\) \(HTTP 401\)/,
     );
   });
 });

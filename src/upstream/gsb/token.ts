@@ -3,21 +3,12 @@
  * little before it expires. Concurrent calls share one token request instead of each asking.
  */
 import * as v from 'valibot';
-import { utf8ToBase64 } from '../crypto/base64.ts';
-import { UpstreamError } from '../errors.ts';
-
-/** The settings the token endpoint needs. */
-export interface TokenSettings {
-  baseUrl: string;
-  clientId: string;
-  clientSecret: string;
-  username: string;
-  password: string;
-}
+import type { GsbSettings } from '../../config.ts';
+import { utf8ToBase64 } from '../../crypto/base64.ts';
+import { UpstreamError } from '../../errors.ts';
+import { isRedirect } from '../../transport.ts';
 
 const Token = v.object({ access_token: v.pipe(v.string(), v.minLength(1)), expires_in: v.optional(v.number(), 300) });
-/** A 3xx: never followed by the bus's clients, since they carry credentials and personal data. */
-export const isRedirect = (status: number) => status >= 300 && status < 400;
 
 /** Refresh the token a little before the bus would refuse it. */
 const TOKEN_MARGIN_MS = 30_000;
@@ -27,7 +18,7 @@ export class TokenCache {
   private pending: Promise<string> | null = null;
 
   constructor(
-    private readonly settings: TokenSettings,
+    private readonly settings: GsbSettings,
     private readonly fetcher: typeof fetch,
     private readonly now: () => number,
   ) {}

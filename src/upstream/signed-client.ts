@@ -1,22 +1,21 @@
 /**
- * The GSB client: the signed upstream channel of gsb-channel.md §1–§2. Every attempt carries the
- * PGSB call shape (cached OAuth2 token; Bearer, basicAuthorization and pid headers) and is signed
- * afresh (RFC 9421: new created, nonce and X-Request-Id; the same Idempotency-Key) over the exact
- * body bytes (RFC 9530 Content-Digest). Every answer must be signed by a bus key and bound to its
- * request, or it is refused; a 429 or 5xx, signed or not (a gateway in front of the bus sends them
- * unsigned), is no answer. Retries (5xx, 409, 429, timeouts) stay within one deadline; a breaker
- * per service fails fast when an agency is down; each attempt appends one audit row.
+ * The signed client: one logical call to an organisation (its Provider), made in attempts that are
+ * each signed afresh (RFC 9421: new `created`, nonce and X-Request-Id, the same Idempotency-Key)
+ * over the exact body bytes (RFC 9530 Content-Digest). An answer the client acts on must be signed
+ * by one of the organisation's keys and bound to its request, or it is refused; a 429 or 5xx, signed
+ * or not (a gateway in front sends them unsigned), is no answer. Retries (5xx, 409, 429, timeouts)
+ * stay within one deadline; a breaker per service fails fast when an agency is down; each attempt
+ * appends one audit row. Redirects are never followed. docs/upstream.md tells the whole behaviour.
  */
-import * as v from 'valibot';
 import { type Backoff, backoffDelay, retryAfterMs } from '../backoff.ts';
-import { utf8ToBase64 } from '../crypto/base64.ts';
 import { UpstreamError } from '../errors.ts';
 import { logError } from '../log.ts';
+import { isRedirect } from '../transport.ts';
 import type { UpstreamCall, UpstreamOutcome } from '../types.ts';
 import type { AttemptRecord, AuditSink } from './audit-trail.ts';
 import { type BreakerOptions, CircuitBreaker } from './breaker.ts';
-import type { ChannelKeys } from './channel-keys.ts';
 import type { CallOptions, UpstreamClient } from './client.ts';
+import type { Provider } from './provider.ts';
 import {
   fieldValue,
   type ReceivedSignature,
@@ -24,18 +23,17 @@ import {
   readSignature,
   responseMessage,
 } from './signing/message-signature.ts';
-import { LABEL, signRequest } from './signing/profile.ts';
+import { type ChannelKey, LABEL, signRequest } from './signing/profile.ts';
 import { verifyResponse } from './signing/verifier.ts';
-import { isRedirect, TokenCache, type TokenSettings } from './token.ts';
 
-export interface GsbSettings extends TokenSettings {
-  /** `user:pass` for the basicAuthorization header. */
-  basicAuth: string;
+/** Our signing key, and the keys the organisation signs its answers with, by key id. */
+export interface SigningKeys {
+  signer: ChannelKey;
+  responseKeys: ReadonlyMap<string, CryptoKey>;
 }
 
-export interface PgsbOptions {
-  /** Our signing key and the bus's answer keys (loadChannelKeys). */
-  keys: ChannelKeys;
+export interface SignedClientOptions {
+  keys: SigningKeys;
   /** Where each attempt is recorded. A failed append is logged; it never fails the call. */
   audit?: AuditSink;
   fetcher?: typeof fetch;
@@ -45,12 +43,11 @@ export interface PgsbOptions {
   backoff?: Backoff;
   breaker?: Omit<BreakerOptions, 'now'>;
   sleep?: (ms: number) => Promise<void>;
-  /** Epoch ms: for the deadline, the token's expiry, the breaker's pause and the signatures' times. */
+  /** Epoch ms: for the deadline, the breaker's pause and the signatures' times. */
   now?: () => number;
 }
 
-const Answer = v.object({ requestId: v.string(), status: v.literal('OK'), result: v.unknown() });
-/** The answers the client acts on: each must be signed by the bus and bound to its request. */
+/** The answers the client acts on: each must be signed by the organisation and bound to its request. */
 const ACTED_ON = new Set([200, 400, 404, 409, 422]);
 /** A problem's `type` is quoted in errors only when it looks like the URI it should be. */
 const PROBLEM_TYPE = /^[\x21-\x7e]{1,200}$/;
@@ -60,23 +57,22 @@ const decoder = new TextDecoder();
 type Attempt =
   | { outcome: UpstreamOutcome }
   /** Worth another attempt: status null when no answer came. */
-  | { retry: { afterMs: number | null; status: number | null } }
-  /** 401: the token (or, failing that, the signature) was refused. */
+  | { retry: { afterMs: number | null; status: number | null; cause?: unknown } }
+  /** 401: the credentials (or, failing that, the signature) were refused. */
   | { refused: string };
 
 type Recorder = (attempt: AttemptRecord) => void;
 
-export class PgsbClient implements UpstreamClient {
-  private readonly tokens: TokenCache;
+export class SignedClient implements UpstreamClient {
   private readonly breaker: CircuitBreaker;
   private readonly fetcher: typeof fetch;
-  private readonly keys: ChannelKeys;
+  private readonly keys: SigningKeys;
   private readonly audit: AuditSink | undefined;
-  private readonly options: Required<Omit<PgsbOptions, 'keys' | 'audit' | 'fetcher' | 'breaker'>>;
+  private readonly options: Required<Omit<SignedClientOptions, 'keys' | 'audit' | 'fetcher' | 'breaker'>>;
 
   constructor(
-    private readonly settings: GsbSettings,
-    { keys, audit, fetcher = fetch, breaker, ...options }: PgsbOptions,
+    private readonly provider: Provider,
+    { keys, audit, fetcher = fetch, breaker, ...options }: SignedClientOptions,
   ) {
     this.keys = keys;
     this.audit = audit;
@@ -89,7 +85,6 @@ export class PgsbClient implements UpstreamClient {
       now: Date.now,
       ...options,
     };
-    this.tokens = new TokenCache(settings, fetcher, this.options.now);
     this.breaker = new CircuitBreaker({ ...breaker, now: this.options.now });
   }
 
@@ -131,15 +126,16 @@ export class PgsbClient implements UpstreamClient {
       if ('outcome' in result) return result.outcome;
       if ('refused' in result) {
         if (refreshed) {
-          throw new UpstreamError(call.service, 401, `refused twice, with a fresh token (${result.refused})`);
+          throw new UpstreamError(call.service, 401, `refused twice, with fresh credentials (${result.refused})`);
         }
         refreshed = true;
-        this.tokens.invalidate();
+        this.provider.refresh();
         continue;
       }
       const wait = result.retry.afterMs ?? backoffDelay(attempt, backoff);
       if (now() + wait >= deadline) {
-        throw new UpstreamError(call.service, result.retry.status, `no answer within ${deadline - started} ms`);
+        const reason = `no answer within ${deadline - started} ms`;
+        throw new UpstreamError(call.service, result.retry.status, reason, { cause: result.retry.cause });
       }
       await sleep(wait);
     }
@@ -153,14 +149,14 @@ export class PgsbClient implements UpstreamClient {
   ): Promise<Attempt> {
     const { now, attemptTimeoutMs } = this.options;
     const timeoutMs = Math.max(1, Math.min(attemptTimeoutMs, deadline - now()));
-    let token: string;
+    let request: Awaited<ReturnType<SignedClient['signed']>>;
     try {
-      token = await this.tokens.get(call.service, timeoutMs);
+      request = await this.signed(call, idempotencyKey, timeoutMs);
     } catch (error) {
       if (error instanceof UpstreamError) throw error;
-      return { retry: { afterMs: null, status: null } }; // the token endpoint is down: as good as no answer
+      // The provider could not get its credentials (its token endpoint is down): as good as no answer.
+      return { retry: { afterMs: null, status: null, cause: error } };
     }
-    const request = await this.signed(call, idempotencyKey, token);
     const started = now();
     const attempt = (status: number | null, responseDigest: string | null): AttemptRecord => ({
       at: started,
@@ -189,19 +185,19 @@ export class PgsbClient implements UpstreamClient {
         signal: AbortSignal.timeout(timeoutMs),
       });
       body = new Uint8Array(await response.arrayBuffer());
-    } catch {
+    } catch (error) {
       record(attempt(null, null));
-      return { retry: { afterMs: null, status: null } }; // a timeout or a refused connection
+      return { retry: { afterMs: null, status: null, cause: error } }; // a timeout or a refused connection
     }
     const { status } = response;
     record(attempt(status, response.headers.get('content-digest')));
-    if (isRedirect(status)) throw new UpstreamError(call.service, status, 'the bus redirected: refused');
-    // No answer at all, signed or not: a gateway or load balancer in front of the bus sends these unsigned.
+    if (isRedirect(status)) throw new UpstreamError(call.service, status, 'redirected: refused');
+    // No answer at all, signed or not: a gateway or load balancer in front sends these unsigned.
     if (status === 429 || status >= 500) {
       return { retry: { afterMs: retryAfterMs(response.headers.get('retry-after'), now()), status } };
     }
 
-    // An answer the client acts on must be the bus's own, bound to this request.
+    // An answer the client acts on must be the organisation's own, bound to this request.
     const verified = await verifyResponse(responseMessage(response), body, request.message, {
       keys: this.keys.responseKeys,
       now,
@@ -211,16 +207,13 @@ export class PgsbClient implements UpstreamClient {
     }
 
     if (status === 200) {
-      const answer = v.safeParse(Answer, parseJson(body));
-      if (!answer.success) throw new UpstreamError(call.service, status, 'answer is not the PGSB envelope');
-      if (answer.output.requestId !== idempotencyKey) {
-        throw new UpstreamError(call.service, status, 'answer names another requestId');
-      }
-      return { outcome: { kind: 'ok', result: answer.output.result } };
+      const answer = this.provider.unwrap(parseJson(body), idempotencyKey);
+      if ('refused' in answer) throw new UpstreamError(call.service, status, answer.refused);
+      return { outcome: { kind: 'ok', result: answer.result } };
     }
     if (status === 404) return { outcome: { kind: 'not-found' } };
     if (status === 400) return { outcome: { kind: 'rejected' } };
-    // Signed or not, a 401 costs only a fresh token, and a second one fails the call.
+    // Signed or not, a 401 costs only fresh credentials, and a second one fails the call.
     if (status === 401) return { refused: problemType(body) };
     if (status === 409) return { retry: { afterMs: retryAfterMs(response.headers.get('retry-after'), now()), status } };
     // 422 (the key reused with another body) and anything unexpected are bugs, not weather.
@@ -228,16 +221,15 @@ export class PgsbClient implements UpstreamClient {
   }
 
   /** One attempt's request: the body's exact bytes, the headers with a fresh signature, and what the audit needs. */
-  private async signed(call: UpstreamCall, idempotencyKey: string, token: string) {
-    const body = encoder.encode(JSON.stringify({ requestId: idempotencyKey, ...call.body }));
+  private async signed(call: UpstreamCall, idempotencyKey: string, timeoutMs: number) {
+    const prepared = await this.provider.prepare(call, idempotencyKey, timeoutMs);
+    const body = encoder.encode(JSON.stringify(prepared.body));
     const requestId = crypto.randomUUID();
     const unsigned: RequestMessage = {
       method: 'POST',
-      url: `${this.settings.baseUrl}/api/client/apim/v1/${call.operation}`,
+      url: prepared.url,
       headers: [
-        ['authorization', `Bearer ${token}`],
-        ['basicauthorization', `Basic ${utf8ToBase64(this.settings.basicAuth)}`],
-        ['pid', call.pid],
+        ...prepared.headers,
         ['content-type', 'application/json'],
         ['x-request-id', requestId],
         ['idempotency-key', idempotencyKey],
@@ -262,7 +254,7 @@ function parseJson(body: Uint8Array): unknown {
   try {
     return JSON.parse(decoder.decode(body));
   } catch {
-    return null;
+    return null; // not JSON: the provider's unwrap refuses it, naming the answer's shape
   }
 }
 
