@@ -7,12 +7,7 @@
  * secret shows as `***`, and Gap's URL names its variable rather than its value.
  */
 import { pathToFileURL } from 'node:url';
-
-/** The family's messengers and their default API bases (as src/channels/soroush.ts and bale.ts set them). */
-const BOT_API_MESSENGERS = [
-  { id: 'soroush', apiBase: 'https://api.splus.ir' },
-  { id: 'bale', apiBase: 'https://tapi.bale.ai' },
-] as const;
+import { botApiMessengers } from '../src/channels/registry.ts';
 
 /** What the bot-api adapter reads (bot-api/parse.ts): anything else would only be heard as `other`. */
 const ALLOWED_UPDATES = ['message', 'callback_query'];
@@ -56,7 +51,7 @@ export async function runWebhooks(args: readonly string[], env: Env, print: Prin
   }
 
   let failed = false;
-  for (const messenger of BOT_API_MESSENGERS) {
+  for (const messenger of botApiMessengers) {
     const prefix = messenger.id.toUpperCase();
     const token = env[`${prefix}_BOT_TOKEN`];
     if (!token) {

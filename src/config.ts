@@ -81,35 +81,50 @@ export interface Config {
   plainHttp: string[];
 }
 
+type Entries = v.ObjectEntries;
+
+/**
+ * The variables `schema` names, read from the environment (each as `prefix` + its key) and checked;
+ * the one way every part reads its settings.
+ * @throws ConfigError naming every variable that is missing or malformed, never a value
+ */
+export function readSettings<E extends Entries>(env: EnvVars, schema: v.ObjectSchema<E, undefined>, prefix = '') {
+  const names = Object.keys(schema.entries);
+  const parsed = v.safeParse(schema, Object.fromEntries(names.map((name) => [name, env[`${prefix}${name}`]])), {
+    abortEarly: false,
+  });
+  if (parsed.success) return parsed.output;
+  throw new ConfigError([...new Set(parsed.issues.map((issue) => `${prefix}${String(issue.path?.[0]?.key)}`))]);
+}
+
 /** @throws ConfigError naming every variable that is missing or malformed */
 export function readConfig(env: EnvVars): Config {
-  const parsed = v.safeParse(Env, env, { abortEarly: false });
-  if (!parsed.success) {
-    const names = parsed.issues.map((issue) => String(issue.path?.[0]?.key ?? 'environment'));
-    throw new ConfigError([...new Set(names)]);
-  }
-  const e = parsed.output;
-  if (!(e.PII_KEY_ID in e.PII_KEYS)) throw new ConfigError(['PII_KEY_ID']);
-  const addresses = { LIBSQL_URL: e.LIBSQL_URL, GSB_BASE_URL: e.GSB_BASE_URL };
+  const settings = readSettings(env, Env);
+  if (!(settings.PII_KEY_ID in settings.PII_KEYS)) throw new ConfigError(['PII_KEY_ID']);
+  const addresses = { LIBSQL_URL: settings.LIBSQL_URL, GSB_BASE_URL: settings.GSB_BASE_URL };
   const plainHttp = Object.entries(addresses)
     .filter(([name, url]) => transportOf(env, name, url) === 'plain')
     .map(([name]) => name);
   // A key printed with one id and configured under another would be refused by the bus as unknown.
-  if (e.GSB_SIGNING_KEY.kid !== undefined && e.GSB_SIGNING_KEY.kid !== e.GSB_KEY_ID)
+  if (settings.GSB_SIGNING_KEY.kid !== undefined && settings.GSB_SIGNING_KEY.kid !== settings.GSB_KEY_ID)
     throw new ConfigError(['GSB_KEY_ID']);
   return {
-    db: { url: e.LIBSQL_URL, authToken: e.LIBSQL_AUTH_TOKEN || undefined },
+    db: { url: settings.LIBSQL_URL, authToken: settings.LIBSQL_AUTH_TOKEN || undefined },
     gsb: {
-      baseUrl: e.GSB_BASE_URL.replace(/\/+$/, ''),
-      clientId: e.GSB_CLIENT_ID,
-      clientSecret: e.GSB_CLIENT_SECRET,
-      username: e.GSB_USERNAME,
-      password: e.GSB_PASSWORD,
-      basicAuth: e.GSB_BASIC_AUTH,
+      baseUrl: settings.GSB_BASE_URL.replace(/\/+$/, ''),
+      clientId: settings.GSB_CLIENT_ID,
+      clientSecret: settings.GSB_CLIENT_SECRET,
+      username: settings.GSB_USERNAME,
+      password: settings.GSB_PASSWORD,
+      basicAuth: settings.GSB_BASIC_AUTH,
     },
-    signing: { signingKey: e.GSB_SIGNING_KEY, keyId: e.GSB_KEY_ID, responseKeys: e.GSB_RESPONSE_KEYS },
-    pii: { keys: e.PII_KEYS, keyId: e.PII_KEY_ID, pepper: e.PII_PEPPER },
-    auditKey: e.AUDIT_KEY,
+    signing: {
+      signingKey: settings.GSB_SIGNING_KEY,
+      keyId: settings.GSB_KEY_ID,
+      responseKeys: settings.GSB_RESPONSE_KEYS,
+    },
+    pii: { keys: settings.PII_KEYS, keyId: settings.PII_KEY_ID, pepper: settings.PII_PEPPER },
+    auditKey: settings.AUDIT_KEY,
     plainHttp,
   };
 }

@@ -7,8 +7,8 @@
 import type { Hono } from 'hono';
 import * as v from 'valibot';
 import { createApp } from './app.ts';
+import { readSettings } from './config.ts';
 import { depsFor } from './deps.ts';
-import { ConfigError } from './errors.ts';
 import { log, logError } from './log.ts';
 import { runScheduled } from './pipeline/scheduled.ts';
 import { readStreams } from './pipeline/streams.ts';
@@ -42,9 +42,7 @@ export interface Host {
 
 /** @throws ConfigError naming a malformed HOST, PORT or SWEEP_INTERVAL_S */
 export function createHost(env: EnvVars): Host {
-  const parsed = v.safeParse(Settings, env, { abortEarly: false });
-  if (!parsed.success) throw new ConfigError([...new Set(parsed.issues.map((i) => String(i.path?.[0]?.key)))]);
-  const { HOST, PORT, SWEEP_INTERVAL_S } = parsed.output;
+  const { HOST, PORT, SWEEP_INTERVAL_S } = readSettings(env, Settings);
 
   /** Work that runs after its response (Workers' waitUntil) or its stream message: a stop waits for it. */
   const inFlight = new Set<Promise<void>>();

@@ -24,7 +24,8 @@ export interface ParsedUpdate {
 
 export type SendResult =
   | { ok: true; remoteId: string | null }
-  | { ok: false; status: number | null; retryable: boolean; retryAfterMs: number | null };
+  /** `cause`: the network error when no answer came (its name is logged, to tell a timeout from a refusal). */
+  | { ok: false; status: number | null; retryable: boolean; retryAfterMs: number | null; cause?: unknown };
 
 /** A messenger, configured and ready. */
 export interface Channel {
@@ -47,6 +48,12 @@ export interface Channel {
    * can prove a shared contact card is the sender's own when the messenger cannot tell.
    */
   readonly codeToPhone?: boolean;
+  /**
+   * Whether it can show a button that shares the citizen's own number (Bot API's request_contact,
+   * Gap's `$contact`). Without one, and without codes to phones, nobody can bind here: the engine
+   * says so rather than ask for what cannot come.
+   */
+  readonly contactButton?: boolean;
   /**
    * Checks a webhook's headers once its path secret matched (a secret-token header, when one is
    * configured); false is answered like a wrong secret. Absent when there is nothing to check.

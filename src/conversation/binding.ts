@@ -32,6 +32,10 @@ const ShahkarResult = v.object({ matched: v.boolean() });
  * @param typed the answer to the service's first question, kept for after the binding
  */
 export function startBinding(service: Service, typed: string | null, turn: Turn): StepResult {
+  // Nothing here can prove a number is the citizen's own: say so before asking for anything.
+  if (!turn.context.contactButton && !turn.context.codeToPhone) {
+    return toMenu(turn.catalogue, turn.now, faIdentity.notHere);
+  }
   if (accountOf(turn).bindingAttempts >= MAX_BINDING_ATTEMPTS)
     return toMenu(turn.catalogue, turn.now, faIdentity.tooManyAttempts);
   const binding: Binding = { stage: 'contact', wrongTries: 0 };
@@ -62,7 +66,7 @@ export function inBinding(
       return codeTyped(state, binding, turn);
     case 'national-code':
       return command === 'help'
-        ? again(state, binding, faIdentity.nationalCodeHelp, askNationalCode(), turn)
+        ? repeatStage(state, binding, faIdentity.nationalCodeHelp, askNationalCode(), turn)
         : nationalCodeTyped(state, binding, input ?? '', turn);
     case 'checking':
       // Never stored: the check is settled within the step that made it.
@@ -91,9 +95,9 @@ function contactShared(
   contact: NonNullable<InboundEvent['contact']>,
   turn: Turn,
 ): StepResult {
-  if (contact.ownership === 'other') return again(state, binding, faIdentity.otherContact, contactReply(), turn);
+  if (contact.ownership === 'other') return repeatStage(state, binding, faIdentity.otherContact, contactReply(), turn);
   // The channel writes an Iranian mobile as 09xxxxxxxxx; anything else is no mobile Shahkar knows.
-  if (!/^09\d{9}$/.test(contact.phone)) return again(state, binding, faIdentity.notAMobile, contactReply(), turn);
+  if (!/^09\d{9}$/.test(contact.phone)) return repeatStage(state, binding, faIdentity.notAMobile, contactReply(), turn);
   if (contact.ownership === 'unknown' && !turn.context.codeToPhone) {
     return toMenu(turn.catalogue, turn.now, faIdentity.notHere);
   }
@@ -129,14 +133,14 @@ function noContact(
 ): StepResult {
   const typedNumber = input !== null && v.safeParse(mobileSchema, input).success;
   const reason = typedNumber ? faIdentity.typedNumber : faIdentity.notAContact;
-  return again(state, binding, reason, contactReply(), turn);
+  return repeatStage(state, binding, reason, contactReply(), turn);
 }
 
 function codeTyped(state: BindingState, binding: Extract<Binding, { stage: 'code' }>, turn: Turn): StepResult {
   if (turn.now - binding.sentAt > CODE_TTL_MS) return toMenu(turn.catalogue, turn.now, faIdentity.codeExpired);
   const typed = turn.context.codes.typedHash;
   if (typed === null || typed !== binding.codeHash) {
-    return again(state, binding, faIdentity.wrongCode, askCode(), turn, faIdentity.tooManyWrongCodes);
+    return repeatStage(state, binding, faIdentity.wrongCode, askCode(), turn, faIdentity.tooManyWrongCodes);
   }
   return {
     state: { ...state, binding: { stage: 'national-code', mobile: binding.mobile, wrongTries: 0 }, seenAt: turn.now },
@@ -152,7 +156,7 @@ function nationalCodeTyped(
   turn: Turn,
 ): StepResult {
   const parsed = v.safeParse(nationalCodeSchema, input);
-  if (!parsed.success) return again(state, binding, parsed.issues[0].message, askNationalCode(), turn);
+  if (!parsed.success) return repeatStage(state, binding, parsed.issues[0].message, askNationalCode(), turn);
   const nationalCode = parsed.output;
   const call: UpstreamCall = {
     service: SHAHKAR.id,
@@ -170,7 +174,7 @@ function nationalCodeTyped(
 }
 
 /** The same stage asked again after `reason`, one wrong try more; the attempt ends (`giveUp`) at the third. */
-function again(
+function repeatStage(
   state: BindingState,
   binding: Exclude<Binding, { stage: 'checking' }>,
   reason: string,

@@ -58,7 +58,7 @@ export function openForm(service: Service, typed: string | null, turn: Turn): St
 export function answer(service: Service, form: FormState, input: string, pressed: boolean, turn: Turn): StepResult {
   const question = currentQuestion(service, form.answers);
   if (!question) return ask(service, form.answers, turn);
-  const reading = read(question, input, pressed, turn.now);
+  const reading = readAnswer(question, input, pressed, turn.now);
   switch (reading.kind) {
     case 'answer':
       return ask(service, { ...form.answers, [question.name]: reading.value }, turn);
@@ -92,7 +92,7 @@ function currentQuestion(service: Service, answers: Answers): ServiceInput | und
   return service.inputs[Object.keys(answers).length];
 }
 
-function read(question: ServiceInput, input: string, pressed: boolean, now: number): Reading {
+function readAnswer(question: ServiceInput, input: string, pressed: boolean, now: number): Reading {
   const { choices } = question;
   if (!choices) return pressed ? { kind: 'stale' } : validate(question, input, now);
   const said = normaliseText(input);

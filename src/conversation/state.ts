@@ -60,6 +60,8 @@ export interface StepContext {
   account: Account | null;
   /** Whether the messenger can deliver a message to a phone number's own chat (Gap's `+98…`). */
   codeToPhone: boolean;
+  /** Whether it can show a button that shares the citizen's own number (channels/types.ts). */
+  contactButton: boolean;
   /**
    * Whether a one-time code may go to the number of the event's contact card (a number gets only so
    * many, whichever chat asks): null until a step is about to send one (`needs: 'code'`), when the
@@ -80,6 +82,7 @@ export interface StepContext {
 export const ANONYMOUS: StepContext = {
   account: { identity: null, bindingAttempts: 0 },
   codeToPhone: false,
+  contactButton: true,
   codeAllowed: null,
   codes: { fresh: '', freshHash: '', typedHash: null },
 };

@@ -86,7 +86,9 @@ async function deliverOne(
       return 'sent';
     }
     const giveUp = !result.retryable || attempts >= MAX_SEND_ATTEMPTS;
-    log('send-failed', { channel: chat.channel, status: result.status, attempts, gaveUp: giveUp });
+    // The network error's name tells a timeout from a refused connection; its message is not kept.
+    const error = result.cause instanceof Error ? result.cause.name : null;
+    log('send-failed', { channel: chat.channel, status: result.status, error, attempts, gaveUp: giveUp });
     if (giveUp) {
       await deadLetterReply(deps.store, chat, queued, { attempts, apology: { text: fa.apology }, now: deps.now() });
       return 'set-aside';

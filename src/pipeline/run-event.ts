@@ -38,7 +38,8 @@ export type EventRun =
 export async function runEvent(session: Session, event: InboundEvent, callKey: string): Promise<EventRun> {
   const { deps } = session;
   // Alongside the event's own work, which may wait seconds on the bus, not before it.
-  const acknowledged = event.kind === 'button' ? courtesy(deps, event, (c) => c.acknowledge?.(event)) : null;
+  const acknowledged =
+    event.kind === 'button' ? bestEffort('acknowledge', deps, event, (c) => c.acknowledge?.(event)) : null;
   try {
     const context = await stepContext(session, event);
     let result = step(session.state, event, event.receivedAt, deps.catalogue, context);
@@ -85,27 +86,33 @@ const NO_CODES: StepContext['codes'] = { fresh: '', freshHash: '', typedHash: nu
 
 /** The engine's inputs besides the event; a code is drawn for every step of a binding. */
 async function stepContext({ deps, chat, account, state }: Session, event: InboundEvent): Promise<StepContext> {
-  const codeToPhone = deps.channels.get(chat.channel)?.codeToPhone === true;
-  if (state?.at !== 'binding') return { account, codeToPhone, codeAllowed: null, codes: NO_CODES };
+  const channel = deps.channels.get(chat.channel);
+  const reach = { codeToPhone: channel?.codeToPhone === true, contactButton: channel?.contactButton === true };
+  if (state?.at !== 'binding') return { account, ...reach, codeAllowed: null, codes: NO_CODES };
   const fresh = drawCode();
   const typed = typedCode(event.text);
   const [freshHash, typedHash] = await Promise.all([
     codeHash(deps.hash, chat, fresh),
     typed === null ? null : codeHash(deps.hash, chat, typed),
   ]);
-  return { account, codeToPhone, codeAllowed: null, codes: { fresh, freshHash, typedHash } };
+  return { account, ...reach, codeAllowed: null, codes: { fresh, freshHash, typedHash } };
 }
 
 /**
- * A courtesy call to the messenger (a button's acknowledgement, "typing…"). Best effort: a failure
- * is logged without personal data, and the event goes on.
+ * A call to the messenger that only makes the chat look alive (a button's acknowledgement,
+ * "typing…"): a failure is logged as `<what>-failed`, without personal data, and the event goes on.
  */
-async function courtesy(deps: Deps, event: InboundEvent, call: (channel: Channel) => Promise<void> | undefined) {
+async function bestEffort(
+  what: 'acknowledge' | 'typing',
+  deps: Deps,
+  event: InboundEvent,
+  call: (channel: Channel) => Promise<void> | undefined,
+) {
   const channel = deps.channels.get(event.channel);
   try {
     if (channel) await call(channel);
   } catch (error) {
-    logError('courtesy-failed', error, { channel: event.channel });
+    logError(`${what}-failed`, error, { channel: event.channel });
   }
 }
 
@@ -113,7 +120,7 @@ async function courtesy(deps: Deps, event: InboundEvent, call: (channel: Channel
 async function typingWhile<T>(deps: Deps, event: InboundEvent, work: Promise<T>): Promise<T> {
   let typing: Promise<void> | undefined;
   const timer = setTimeout(() => {
-    typing = courtesy(deps, event, (c) => c.showTyping?.(event.chatId));
+    typing = bestEffort('typing', deps, event, (c) => c.showTyping?.(event.chatId));
   }, TYPING_AFTER_MS);
   try {
     return await work;

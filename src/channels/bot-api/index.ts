@@ -6,8 +6,8 @@
  * SOROUSH_SECRET_TOKEN.
  */
 import * as v from 'valibot';
+import { readSettings } from '../../config.ts';
 import { timingSafeEqual } from '../../crypto/timing-safe.ts';
-import { ConfigError } from '../../errors.ts';
 import { transportOf, webhookSecrets as webhookSecretsOf } from '../../transport.ts';
 import type { Channel, ChannelFactory } from '../types.ts';
 import { parseBotApiUpdate } from './parse.ts';
@@ -38,12 +38,8 @@ const Settings = v.object({
 
 export function botApiChannel(messenger: BotApiMessenger): ChannelFactory {
   const prefix = messenger.id.toUpperCase();
-  const names = Object.keys(Settings.entries) as (keyof typeof Settings.entries)[];
   return (env, fetcher) => {
-    const parsed = v.safeParse(Settings, Object.fromEntries(names.map((name) => [name, env[`${prefix}_${name}`]])));
-    if (!parsed.success)
-      throw new ConfigError(parsed.issues.map((issue) => `${prefix}_${String(issue.path?.[0]?.key)}`));
-    const { API_BASE = messenger.apiBase, BOT_TOKEN, SECRET_TOKEN } = parsed.output;
+    const { API_BASE = messenger.apiBase, BOT_TOKEN, SECRET_TOKEN } = readSettings(env, Settings, `${prefix}_`);
     if (!BOT_TOKEN) return null;
     const webhookSecrets = webhookSecretsOf(env, prefix);
     transportOf(env, `${prefix}_API_BASE`, API_BASE);
@@ -60,6 +56,7 @@ export function botApiChannel(messenger: BotApiMessenger): ChannelFactory {
       send: (chatId, reply) => sendBotApiMessage(settings, fetcher, chatId, reply),
       acknowledge: (event) => answerCallbackQuery(settings, fetcher, event),
       showTyping: (chatId) => sendBotApiTyping(settings, fetcher, chatId),
+      contactButton: true,
     };
     if (!SECRET_TOKEN) return channel;
     return { ...channel, verify: (headers) => timingSafeEqual(headers.get(SECRET_TOKEN_HEADER) ?? '', SECRET_TOKEN) };

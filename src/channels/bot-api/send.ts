@@ -5,9 +5,9 @@
  */
 import * as v from 'valibot';
 import { retryAfterMs } from '../../backoff.ts';
-import { ChannelError } from '../../errors.ts';
 import type { InboundEvent, Reply } from '../../types.ts';
 import { parseExactJson, stringifyExact } from '../exact-json.ts';
+import { ACKNOWLEDGE_TIMEOUT_MS, acknowledged, notSent, post, SEND_TIMEOUT_MS } from '../kit.ts';
 import { sendParts } from '../send-parts.ts';
 import type { SendResult } from '../types.ts';
 import { type BotApiMessage, renderBotApiMessages } from './render.ts';
@@ -19,10 +19,6 @@ export interface BotApiSettings {
   token: string;
   textLimit: number;
 }
-
-const SEND_TIMEOUT_MS = 10_000;
-/** A button's acknowledgement is worth little once the answer itself is late. */
-const ACKNOWLEDGE_TIMEOUT_MS = 5_000;
 
 const Integer = v.pipe(v.union([v.string(), v.number()]), v.transform(Number), v.integer(), v.minValue(0));
 const Answer = v.looseObject({
@@ -48,8 +44,7 @@ export function sendBotApiMessage(
 export async function sendBotApiTyping(settings: BotApiSettings, fetcher: typeof fetch, chatId: string): Promise<void> {
   const body = { chat_id: exactId(chatId), action: 'typing' };
   const response = await call(settings, fetcher, 'sendChatAction', body, ACKNOWLEDGE_TIMEOUT_MS);
-  await response.body?.cancel();
-  if (!response.ok) throw new ChannelError(settings.channel, `sendChatAction refused (HTTP ${response.status})`);
+  await acknowledged(settings.channel, 'sendChatAction', response);
 }
 
 /** Stops the spinner of an inline button press. */
@@ -61,8 +56,7 @@ export async function answerCallbackQuery(
   if (!event.button) return;
   const body = { callback_query_id: event.button.callbackId };
   const response = await call(settings, fetcher, 'answerCallbackQuery', body, ACKNOWLEDGE_TIMEOUT_MS);
-  await response.body?.cancel();
-  if (!response.ok) throw new ChannelError(settings.channel, `answerCallbackQuery refused (HTTP ${response.status})`);
+  await acknowledged(settings.channel, 'answerCallbackQuery', response);
 }
 
 async function sendOne(settings: BotApiSettings, fetcher: typeof fetch, message: BotApiMessage): Promise<SendResult> {
@@ -70,30 +64,22 @@ async function sendOne(settings: BotApiSettings, fetcher: typeof fetch, message:
   try {
     const body = { ...message, chat_id: exactId(message.chat_id) };
     response = await call(settings, fetcher, 'sendMessage', body, SEND_TIMEOUT_MS);
-  } catch {
-    // A timeout is ambiguous: the messenger may have delivered it. Retrying may show it twice; losing it is worse.
-    return { ok: false, status: null, retryable: true, retryAfterMs: null };
+  } catch (error) {
+    return notSent(null, null, { cause: error });
   }
   const answer = await readAnswer(response);
   if (response.ok && answer?.ok !== false) {
     const id = answer?.result?.message_id;
     return { ok: true, remoteId: id === undefined ? null : String(id) };
   }
-  const retryable = response.status === 429 || response.status >= 500;
   const bodyWait = answer?.parameters?.retry_after;
   const wait = bodyWait === undefined ? retryAfterMs(response.headers.get('retry-after')) : bodyWait * 1000;
-  return { ok: false, status: response.status, retryable, retryAfterMs: wait };
+  return notSent(response.status, wait);
 }
 
 function call(settings: BotApiSettings, fetcher: typeof fetch, method: string, body: unknown, timeoutMs: number) {
-  return fetcher(`${settings.apiBase}/bot${settings.token}/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: stringifyExact(body),
-    // Never followed: the token is in the path, and another origin would be sent it and the message.
-    redirect: 'manual',
-    signal: AbortSignal.timeout(timeoutMs),
-  });
+  const url = `${settings.apiBase}/bot${settings.token}/${method}`;
+  return post(fetcher, url, { headers: { 'content-type': 'application/json' }, body: stringifyExact(body), timeoutMs });
 }
 
 /** The answer's envelope, or null when it is not one (a proxy's HTML error page, say). */
@@ -102,7 +88,7 @@ async function readAnswer(response: Response): Promise<Answer | null> {
     const parsed = v.safeParse(Answer, parseExactJson(await response.text()));
     return parsed.success ? parsed.output : null;
   } catch {
-    return null;
+    return null; // not JSON: only the status speaks
   }
 }
 

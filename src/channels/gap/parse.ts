@@ -10,7 +10,7 @@ import { readJson } from '../json.ts';
 import type { ParsedUpdate, WebhookBody } from '../types.ts';
 
 const CHANNEL = 'gap';
-/** Longer texts are not something a citizen types into a form; refusing them keeps the inbox small. */
+/** Longer texts are not something a citizen types into a form: heard as something else, as on the other messengers. */
 const MAX_TEXT = 4096;
 
 const Scalar = v.pipe(v.union([v.string(), v.number()]), v.transform(String));
@@ -26,7 +26,6 @@ const Update = v.object({
 
 const From = v.object({ id: Scalar });
 const TriggerButton = v.object({ data: Scalar, callback_id: v.pipe(v.string(), v.minLength(1), v.maxLength(128)) });
-const Text = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_TEXT));
 /** A contact card (fixture shape, messengers.md §1.1): `{name, phone}`; the name is not kept. */
 const Contact = v.object({ phone: ContactPhone });
 
@@ -50,8 +49,12 @@ export function parseGapUpdate(body: WebhookBody, receivedAt: number, windowMs: 
   // window is taken for a redelivery of the same update.
   const sameContent = { basis: [update.chat_id, update.type, contentOf(update.data)].join('\n'), windowMs };
   switch (update.type) {
-    case 'text':
-      return { event: { ...base, kind: 'text', text: check(CHANNEL, Text, update.data, 'data') }, dedupe: sameContent };
+    case 'text': {
+      const text = check(CHANNEL, v.string(), update.data, 'data');
+      // An empty or endless text is still the citizen's message: heard as something else, not refused.
+      const heard = text && text.length <= MAX_TEXT ? { kind: 'text' as const, text } : { kind: 'other' as const };
+      return { event: { ...base, ...heard }, dedupe: sameContent };
+    }
     case 'triggerButton': {
       const pressed = check(CHANNEL, TriggerButton, embedded(update.data), 'data');
       return {

@@ -1,11 +1,11 @@
 /**
- * Calling Gap: `POST {base}/sendMessage` (and `answerCallback`) with the `token` header and a form
- * body (messengers.md §1.2).
+ * Calling Gap: `POST {base}/<method>` with the `token` header and a form body (docs/messengers.md#gap-sending):
+ * `sendMessage`, `sendAction` (its only action is typing) and `answerCallback`.
  */
 import * as v from 'valibot';
 import { retryAfterMs } from '../../backoff.ts';
-import { ChannelError } from '../../errors.ts';
 import type { InboundEvent, Reply } from '../../types.ts';
+import { ACKNOWLEDGE_TIMEOUT_MS, acknowledged, notSent, post, SEND_TIMEOUT_MS } from '../kit.ts';
 import type { SendResult } from '../types.ts';
 import { renderGapMessage } from './render.ts';
 
@@ -14,10 +14,12 @@ export interface GapSettings {
   token: string;
 }
 
-const SEND_TIMEOUT_MS = 10_000;
-/** A button's acknowledgement is worth little once the answer itself is late. */
-const ACKNOWLEDGE_TIMEOUT_MS = 5_000;
 const Sent = v.object({ id: v.union([v.string(), v.number()]) });
+
+function call(settings: GapSettings, fetcher: typeof fetch, method: string, form: URLSearchParams, timeoutMs: number) {
+  const headers = { token: settings.token, 'content-type': 'application/x-www-form-urlencoded' };
+  return post(fetcher, `${settings.apiBase}/${method}`, { headers, body: form, timeoutMs });
+}
 
 export async function sendGapMessage(
   settings: GapSettings,
@@ -27,43 +29,22 @@ export async function sendGapMessage(
 ): Promise<SendResult> {
   let response: Response;
   try {
-    response = await fetcher(`${settings.apiBase}/sendMessage`, {
-      method: 'POST',
-      headers: { token: settings.token, 'content-type': 'application/x-www-form-urlencoded' },
-      body: renderGapMessage(chatId, reply),
-      // Never followed: another origin would be sent the token and the message.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
-    });
-  } catch {
-    // A timeout is ambiguous: Gap may have delivered it. Retrying may show it twice; losing it is worse.
-    return { ok: false, status: null, retryable: true, retryAfterMs: null };
+    response = await call(settings, fetcher, 'sendMessage', renderGapMessage(chatId, reply), SEND_TIMEOUT_MS);
+  } catch (error) {
+    return notSent(null, null, { cause: error });
   }
   if (response.ok) {
     const sent = v.safeParse(Sent, await response.json().catch(() => null));
     return { ok: true, remoteId: sent.success ? String(sent.output.id) : null };
   }
   await response.body?.cancel();
-  const retryable = response.status === 429 || response.status >= 500;
-  return {
-    ok: false,
-    status: response.status,
-    retryable,
-    retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
-  };
+  return notSent(response.status, retryAfterMs(response.headers.get('retry-after')));
 }
 
-/** Shows "typing…" in the chat (`sendAction`, whose only action is typing). */
+/** Shows "typing…" in the chat. */
 export async function sendGapTyping(settings: GapSettings, fetcher: typeof fetch, chatId: string): Promise<void> {
-  const response = await fetcher(`${settings.apiBase}/sendAction`, {
-    method: 'POST',
-    headers: { token: settings.token, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ chat_id: chatId, type: 'typing' }),
-    redirect: 'manual',
-    signal: AbortSignal.timeout(ACKNOWLEDGE_TIMEOUT_MS),
-  });
-  await response.body?.cancel();
-  if (!response.ok) throw new ChannelError('gap', `sendAction refused (HTTP ${response.status})`);
+  const form = new URLSearchParams({ chat_id: chatId, type: 'typing' });
+  await acknowledged('gap', 'sendAction', await call(settings, fetcher, 'sendAction', form, ACKNOWLEDGE_TIMEOUT_MS));
 }
 
 /** Tells Gap an inline button press was received, so the citizen's button stops spinning. */
@@ -73,13 +54,7 @@ export async function answerGapCallback(
   event: InboundEvent,
 ): Promise<void> {
   if (!event.button) return;
-  const response = await fetcher(`${settings.apiBase}/answerCallback`, {
-    method: 'POST',
-    headers: { token: settings.token, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ chat_id: event.chatId, callback_id: event.button.callbackId }),
-    redirect: 'manual',
-    signal: AbortSignal.timeout(ACKNOWLEDGE_TIMEOUT_MS),
-  });
-  await response.body?.cancel();
-  if (!response.ok) throw new ChannelError('gap', `answerCallback refused (HTTP ${response.status})`);
+  const form = new URLSearchParams({ chat_id: event.chatId, callback_id: event.button.callbackId });
+  const response = await call(settings, fetcher, 'answerCallback', form, ACKNOWLEDGE_TIMEOUT_MS);
+  await acknowledged('gap', 'answerCallback', response);
 }

@@ -4,7 +4,7 @@
  * entries all the time and by the Workers' scheduled run for most of each minute (app.ts).
  */
 import * as v from 'valibot';
-import { ConfigError } from '../../errors.ts';
+import { readSettings } from '../../config.ts';
 import { transportOf } from '../../transport.ts';
 import type { ChannelFactory } from '../types.ts';
 import { CHANNEL, parseSoroushLegacyMessage } from './parse.ts';
@@ -18,31 +18,33 @@ const TEXT_LIMIT = 4096;
 const Seconds = (fallback: string, min: number) =>
   v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(min), v.maxValue(7 * 24 * 3600)), fallback);
 
-const Env = v.object({
-  SOROUSH_LEGACY_API_BASE: v.optional(v.string(), 'https://bot.splus.ir'),
+/** The SOROUSH_LEGACY_ variables. */
+const Settings = v.object({
+  API_BASE: v.optional(v.string(), 'https://bot.splus.ir'),
   // It goes into the path of every call.
-  SOROUSH_LEGACY_BOT_TOKEN: v.optional(v.pipe(v.string(), v.regex(/^[^\s/?#%]*$/)), ''),
-  SOROUSH_LEGACY_IDLE_RECONNECT_S: Seconds('120', 1),
-  SOROUSH_LEGACY_SILENCE_WARN_S: Seconds('600', 1),
-  SOROUSH_LEGACY_DEDUPE_WINDOW_S: Seconds('10', 0),
+  BOT_TOKEN: v.optional(v.pipe(v.string(), v.regex(/^[^\s/?#%]*$/)), ''),
+  IDLE_RECONNECT_S: Seconds('120', 1),
+  SILENCE_WARN_S: Seconds('600', 1),
+  DEDUPE_WINDOW_S: Seconds('10', 0),
 });
 
 export const soroushLegacy: ChannelFactory = (env, fetcher) => {
-  const names = Object.keys(Env.entries);
-  const parsed = v.safeParse(Env, Object.fromEntries(names.map((name) => [name, env[name]])));
-  if (!parsed.success) throw new ConfigError(parsed.issues.map((issue) => String(issue.path?.[0]?.key)));
-  const e = parsed.output;
-  if (!e.SOROUSH_LEGACY_BOT_TOKEN) return null;
-  transportOf(env, 'SOROUSH_LEGACY_API_BASE', e.SOROUSH_LEGACY_API_BASE);
+  const { API_BASE, BOT_TOKEN, IDLE_RECONNECT_S, SILENCE_WARN_S, DEDUPE_WINDOW_S } = readSettings(
+    env,
+    Settings,
+    'SOROUSH_LEGACY_',
+  );
+  if (!BOT_TOKEN) return null;
+  transportOf(env, 'SOROUSH_LEGACY_API_BASE', API_BASE);
   const settings: SoroushLegacySettings = {
-    apiBase: e.SOROUSH_LEGACY_API_BASE.replace(/\/+$/, ''),
-    token: e.SOROUSH_LEGACY_BOT_TOKEN,
+    apiBase: API_BASE.replace(/\/+$/, ''),
+    token: BOT_TOKEN,
     textLimit: TEXT_LIMIT,
   };
   const streamSettings = {
     channel: CHANNEL,
-    idleReconnectMs: e.SOROUSH_LEGACY_IDLE_RECONNECT_S * 1000,
-    silenceWarnMs: e.SOROUSH_LEGACY_SILENCE_WARN_S * 1000,
+    idleReconnectMs: IDLE_RECONNECT_S * 1000,
+    silenceWarnMs: SILENCE_WARN_S * 1000,
     open: (lastEventId: string | null, signal: AbortSignal) =>
       fetcher(`${settings.apiBase}/${settings.token}/getMessage`, {
         headers: {
@@ -58,7 +60,7 @@ export const soroushLegacy: ChannelFactory = (env, fetcher) => {
   return {
     id: CHANNEL,
     webhookSecrets: [],
-    parse: (body, receivedAt) => parseSoroushLegacyMessage(body, receivedAt, e.SOROUSH_LEGACY_DEDUPE_WINDOW_S * 1000),
+    parse: (body, receivedAt) => parseSoroushLegacyMessage(body, receivedAt, DEDUPE_WINDOW_S * 1000),
     send: (chatId, reply) => sendSoroushLegacyMessage(settings, fetcher, chatId, reply),
     stream: { read: (reading) => readEventStream(streamSettings, reading) },
   };

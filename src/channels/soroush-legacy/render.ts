@@ -5,9 +5,9 @@
  * go on that keyboard: a question's choices first, their commands marked (CHOICE_MARK) so that a
  * press is heard as a button, then the menu or the form's words, whose commands are the words
  * themselves. A reply without buttons sends no keyboard and leaves the one shown in place. There
- * is no button that shares one's own number: such a button is left out and the text says so.
+ * is no button that shares one's own number (the channel says so, and the engine never asks for one
+ * here): such a button is left out.
  */
-import { faIdentity } from '../../i18n/fa-identity.ts';
 import type { Button, Reply } from '../../types.ts';
 import { splitText } from '../split-text.ts';
 import { CHOICE_MARK } from './parse.ts';
@@ -32,10 +32,8 @@ export interface LegacyMessage {
  */
 export function renderSoroushLegacyMessages(to: string, reply: Reply, textLimit: number, now: number): LegacyMessage[] {
   const words = (reply.keyboard ?? []).map((row) => row.filter((button) => !button.requestContact));
-  const dropped = words.flat().length < (reply.keyboard ?? []).flat().length;
-  const text = dropped ? `${reply.text}\n\n${faIdentity.notHere}` : reply.text;
   const keyboard = [...(reply.inline ?? []).map(choiceRow), ...words.filter((row) => row.length > 0).map(wordRow)];
-  const messages: LegacyMessage[] = splitText(text, textLimit).map((body) => ({
+  const messages: LegacyMessage[] = splitText(reply.text, textLimit).map((body) => ({
     type: 'TEXT',
     to,
     body,

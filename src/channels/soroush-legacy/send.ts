@@ -7,6 +7,7 @@
 import * as v from 'valibot';
 import { retryAfterMs } from '../../backoff.ts';
 import type { Reply } from '../../types.ts';
+import { notSent, post, SEND_TIMEOUT_MS } from '../kit.ts';
 import { sendParts } from '../send-parts.ts';
 import type { SendResult } from '../types.ts';
 import { type LegacyMessage, renderSoroushLegacyMessages } from './render.ts';
@@ -16,8 +17,6 @@ export interface SoroushLegacySettings {
   token: string;
   textLimit: number;
 }
-
-const SEND_TIMEOUT_MS = 10_000;
 
 const Answer = v.looseObject({
   resultCode: v.optional(v.pipe(v.union([v.number(), v.pipe(v.string(), v.regex(/^\d{1,4}$/))]), v.transform(Number))),
@@ -41,24 +40,18 @@ async function sendOne(
 ): Promise<SendResult> {
   let response: Response;
   try {
-    response = await fetcher(`${settings.apiBase}/${settings.token}/sendMessage`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(message),
-      // A 301 is one of Camel's retryable answers: followed, a POST would turn into a GET.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
-    });
-  } catch {
-    // A timeout is ambiguous: Soroush may have delivered it. Retrying may show it twice; losing it is worse.
-    return { ok: false, status: null, retryable: true, retryAfterMs: null };
+    const url = `${settings.apiBase}/${settings.token}/sendMessage`;
+    const headers = { 'content-type': 'application/json' };
+    response = await post(fetcher, url, { headers, body: JSON.stringify(message), timeoutMs: SEND_TIMEOUT_MS });
+  } catch (error) {
+    return notSent(null, null, { cause: error });
   }
   const answer = await readAnswer(response);
   const code = response.ok ? (answer?.resultCode ?? 200) : response.status;
-  // The message id is not part of the answer (§2.A).
+  // The message id is not part of the answer.
   if (code === 200) return { ok: true, remoteId: null };
-  const retryable = code === 429 || code === 301 || code >= 500;
-  return { ok: false, status: code, retryable, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) };
+  // A 301 is one of Camel's retryable answers (not followed: a POST would turn into a GET).
+  return notSent(code, retryAfterMs(response.headers.get('retry-after')), { alsoRetried: [301] });
 }
 
 /** The answer's envelope, or null when it is not one (a proxy's HTML error page, say). */
@@ -67,6 +60,6 @@ async function readAnswer(response: Response): Promise<v.InferOutput<typeof Answ
     const parsed = v.safeParse(Answer, JSON.parse(await response.text()));
     return parsed.success ? parsed.output : null;
   } catch {
-    return null;
+    return null; // not JSON: only the status speaks
   }
 }

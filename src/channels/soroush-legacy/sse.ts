@@ -54,7 +54,7 @@ export class SseParser {
       if (char !== 0x0a && char !== 0x0d) continue;
       const line = this.#line + text.slice(start, i);
       this.#line = '';
-      const event = this.#take(line);
+      const event = this.#readLine(line);
       if (event) events.push(event);
       if (char === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
       start = i + 1;
@@ -73,7 +73,7 @@ export class SseParser {
   }
 
   /** Processes one line; a blank one returns the event it completes, if any. */
-  #take(line: string): SseEvent | null {
+  #readLine(line: string): SseEvent | null {
     if (line === '') return this.#dispatch();
     if (line.startsWith(':')) return null;
     const colon = line.indexOf(':');

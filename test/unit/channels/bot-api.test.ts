@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { bale } from '../../../src/channels/bale.ts';
 import { botApiChannel } from '../../../src/channels/bot-api/index.ts';
 import { parseBotApiUpdate } from '../../../src/channels/bot-api/parse.ts';
 import { renderBotApiMessages } from '../../../src/channels/bot-api/render.ts';
 import { type BotApiSettings, sendBotApiMessage } from '../../../src/channels/bot-api/send.ts';
-import { soroush } from '../../../src/channels/soroush.ts';
-import type { Channel } from '../../../src/channels/types.ts';
+import { channelFactories } from '../../../src/channels/registry.ts';
+import type { Channel, ChannelFactory } from '../../../src/channels/types.ts';
 import { ChannelError, ConfigError } from '../../../src/errors.ts';
 import type { InboundEvent } from '../../../src/types.ts';
+
+const { soroush, bale } = channelFactories as Record<'soroush' | 'bale', ChannelFactory>;
 
 const json = (text: string) => ({ contentType: 'application/json', text });
 const parse = (text: string) => parseBotApiUpdate('soroush', json(text), 1000);
@@ -244,15 +245,17 @@ describe('the Bot API adapter: sending', () => {
     expect(result).toEqual({ ok: false, status: 403, retryable: false, retryAfterMs: null });
   });
 
-  it('takes a failed connection for an ambiguous, retryable failure', async () => {
+  it('takes a failed connection for an ambiguous, retryable failure, keeping the network error', async () => {
+    const network = new TypeError('network');
     const fetcher = (async () => {
-      throw new TypeError('network');
+      throw network;
     }) as typeof fetch;
     expect(await sendBotApiMessage(settings, fetcher, '1', { text: 'x' })).toEqual({
       ok: false,
       status: null,
       retryable: true,
       retryAfterMs: null,
+      cause: network,
     });
   });
 

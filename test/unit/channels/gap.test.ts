@@ -70,6 +70,11 @@ describe('the Gap adapter', () => {
     expect(parse(form({ chat_id: '1', type: 'image', data: '{}' })).event.kind).toBe('other');
   });
 
+  it('hears an empty text, or one longer than any form answer, as something else rather than refusing it', () => {
+    expect(parse(form({ chat_id: '1', type: 'text', data: '' })).event).toMatchObject({ kind: 'other', text: null });
+    expect(parse(form({ chat_id: '1', type: 'text', data: 'x'.repeat(4097) })).event.kind).toBe('other');
+  });
+
   it.each([
     ['no chat id', form({ type: 'text', data: 'x' })],
     ['a text without data', form({ chat_id: '1', type: 'text' })],

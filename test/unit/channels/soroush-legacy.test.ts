@@ -188,15 +188,17 @@ describe('Soroush legacy: sending', () => {
     });
   });
 
-  it('takes a failed connection for an ambiguous, retryable failure', async () => {
+  it('takes a failed connection for an ambiguous, retryable failure, keeping the network error', async () => {
+    const network = new TypeError('network');
     const fetcher = (async () => {
-      throw new TypeError('network');
+      throw network;
     }) as typeof fetch;
     expect(await sendSoroushLegacyMessage(settings, fetcher, 'u1', { text: 'x' })).toEqual({
       ok: false,
       status: null,
       retryable: true,
       retryAfterMs: null,
+      cause: network,
     });
   });
 

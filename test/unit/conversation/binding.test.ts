@@ -48,6 +48,7 @@ function gap(typed: string | null = null, more: Partial<StepContext & Account> =
   return {
     account: { identity, bindingAttempts },
     codeToPhone: true,
+    contactButton: true,
     codeAllowed,
     codes: { fresh: CODE, freshHash: hashOf(CODE), typedHash: typed === null ? null : hashOf(typed) },
     ...context,
@@ -326,10 +327,13 @@ describe('the contact button in each messenger', () => {
     });
   });
 
-  it('does not exist on Soroush legacy, and the text says so', () => {
+  it('does not exist on Soroush legacy, where the engine says at once that binding cannot be done', () => {
     const [message] = renderSoroushLegacyMessages('1', reply, 4000, NOW);
     expect(message?.keyboard).toBeUndefined();
-    expect(message?.body).toBe(`${faIdentity.askContact}\n\n${faIdentity.notHere}`);
+    const legacy = { ...botApi(), contactButton: false };
+    const opened = step(MENU, text(faServices.military.title), NOW, catalogue, legacy);
+    expect(opened.state).toEqual(MENU);
+    expect(lastText(opened)).toBe(`${faIdentity.notHere}\n\n${fa.menuPrompt}`);
   });
 });
 
