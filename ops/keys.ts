@@ -1,9 +1,9 @@
 /**
- * `npm run keys -- [key-id]`: a new Ed25519 key pair for the signed channel (gsb-channel.md §1).
- * Prints the key id (GSB_KEY_ID), the private JWK as the one line to paste into
- * `wrangler secret put GSB_SIGNING_KEY`, the public JWK, alone and as a one-key JWK set, to hand
- * to the bus, and both settings as one line for `wrangler secret bulk` (so that a rotation changes
- * them together). Nothing is written to disk. The key id defaults to `pishkhan-<today>`.
+ * `npm run keys -- [key-id]`: a new Ed25519 key pair for the signed link to the bus
+ * (docs/bus.md#signing-profile). Prints the key id (GSB_KEY_ID), the private JWK as the one line to
+ * paste into `wrangler secret put GSB_SIGNING_KEY`, the public JWK, alone and as a one-key JWK set,
+ * to hand to the bus, and both settings as one line for `wrangler secret bulk` (so that a rotation
+ * changes them together). Nothing is written to disk. The key id defaults to `pishkhan-<today>`.
  */
 import { KEY_ID } from '../src/config.ts';
 import { generateKeyPair } from '../src/upstream/signing/keys.ts';

@@ -58,7 +58,10 @@ export interface Reply {
   to?: string;
 }
 
-/** A citizen's bound identity (gsb-channel.md §6): Shahkar said this mobile belongs to this national code. */
+/**
+ * A citizen's bound identity (docs/bus.md#identity-binding-and-shahkar): Shahkar said this mobile
+ * belongs to this national code.
+ */
 export interface Identity {
   /** Ten ASCII digits. */
   nationalCode: string;

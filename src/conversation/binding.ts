@@ -1,8 +1,9 @@
 /**
- * Identity binding (gsb-channel.md §6), one stage per message: what is kept and why, the citizen's
- * own contact card (on Gap, proved by a one-time code sent to that number's chat), the national
- * code, then Shahkar. Only a match binds; then the service the citizen chose goes on. Pure like
- * the rest of the engine: the code, its keyed hashes and the attempt count come in the StepContext.
+ * Identity binding (docs/bus.md#identity-binding-and-shahkar), one stage per message: what is kept
+ * and why, the citizen's own contact card (on Gap, proved by a one-time code sent to that number's
+ * chat), the national code, then Shahkar. Only a match binds; then the service the citizen chose
+ * goes on. Pure like the rest of the engine: the code, its keyed hashes and the attempt count come
+ * in the StepContext.
  */
 import * as v from 'valibot';
 import { fa } from '../i18n/fa.ts';
@@ -17,7 +18,10 @@ import { toMenu } from './menu.ts';
 import { accountOf, type Binding, type BindingState, codeAllowed, type StepResult, type Turn } from './state.ts';
 import type { Command } from './words.ts';
 
-/** Binding attempts (contact cards accepted) per chat per day; Shahkar's per-national-code limit is the store's. */
+/**
+ * Binding attempts (contact cards accepted) per chat per day; Shahkar's per-national-code limit is
+ * the store's.
+ */
 export const MAX_BINDING_ATTEMPTS = 5;
 /** How long a one-time code may be typed back. */
 export const CODE_TTL_MS = 5 * 60_000;
@@ -173,7 +177,10 @@ function nationalCodeTyped(
   };
 }
 
-/** The same stage asked again after `reason`, one wrong try more; the attempt ends (`giveUp`) at the third. */
+/**
+ * The same stage asked again after `reason`, one wrong try more; the attempt ends (`giveUp`) at the
+ * third.
+ */
 function repeatStage(
   state: BindingState,
   binding: Exclude<Binding, { stage: 'checking' }>,

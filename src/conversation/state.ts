@@ -29,7 +29,10 @@ export type ConversationState =
   /** «حذف اطلاعات من» was asked for: waiting for its confirmation. */
   | { at: 'confirm-erase'; seenAt: number };
 
-/** Where a binding is (gsb-channel.md §6); `wrongTries` counts wrong answers in a row at that stage. */
+/**
+ * Where a binding is (docs/bus.md#identity-binding-and-shahkar); `wrongTries` counts wrong answers
+ * in a row at that stage.
+ */
 export type Binding =
   /** Told what is kept; waiting for the citizen's own contact card. */
   | { stage: 'contact'; wrongTries: number }
@@ -97,12 +100,18 @@ export interface Turn {
 /** What a step may stop for, to be run again once the processor has it. */
 export type Need = 'account' | 'code';
 
-/** Thrown by `accountOf` and `codeAllowed`, caught by `withNeeds`: deep inside a step, the quickest way out. */
+/**
+ * Thrown by `accountOf` and `codeAllowed`, caught by `withNeeds`: deep inside a step, the quickest
+ * way out.
+ */
 class Needed {
   constructor(readonly need: Need) {}
 }
 
-/** The chat's account; when the processor has not read it yet, the step stops here (see StepContext.account). */
+/**
+ * The chat's account; when the processor has not read it yet, the step stops here (see
+ * StepContext.account).
+ */
 export function accountOf(turn: Turn): Account {
   if (turn.context.account) return turn.context.account;
   throw new Needed('account');

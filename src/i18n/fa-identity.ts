@@ -1,7 +1,8 @@
 /**
- * The Persian texts of identity binding (gsb-channel.md §6) and of «حساب من», kept short: the
- * bundler writes each Persian letter as a six-byte escape, and the worker has a size budget. None
- * quotes a national code or a mobile but in the masked forms the account shows its owner.
+ * The Persian texts of identity binding (docs/bus.md#identity-binding-and-shahkar) and of «حساب
+ * من», kept short: the bundler writes each Persian letter as a six-byte escape, and the worker has
+ * a size budget. None quotes a national code or a mobile but in the masked forms the account shows
+ * its owner.
  */
 
 export const faIdentity = {

@@ -1,4 +1,4 @@
-/** Money as citizens read it: the bus speaks rials, people speak tomans (gsb-channel.md §5). */
+/** Money as citizens read it: the bus speaks rials, people speak tomans (docs/bus.md#service-catalogue). */
 
 const GROUPED = new Intl.NumberFormat('fa-IR');
 

@@ -46,7 +46,10 @@ interface Upstream<Result> {
 interface ServiceBase<Result> {
   id: string;
   title: string;
-  /** What citizens type to ask for it besides its title («خلافی ماشین», «جریمه رانندگی»): route.ts matches them. */
+  /**
+   * What citizens type to ask for it besides its title («خلافی ماشین», «جریمه رانندگی»): route.ts
+   * matches them.
+   */
   phrases: readonly string[];
   category: string;
   inputs: readonly ServiceInput[];
@@ -67,7 +70,8 @@ export interface PublicService<Result = unknown> extends ServiceBase<Result> {
 
 /**
  * A personal service: it answers only about the citizen who asks, so the engine binds their
- * identity first (gsb-channel.md §6) and hands the bound one to `body`, never one typed in.
+ * identity first (docs/bus.md#identity-binding-and-shahkar) and hands the bound one to `body`,
+ * never one typed in.
  */
 export interface PersonalService<Result = unknown> extends ServiceBase<Result> {
   identity: true;

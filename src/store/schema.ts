@@ -146,8 +146,9 @@ export const auditAnchorMarks = sqliteTable('audit_anchor_marks', {
 });
 
 /**
- * One row per chat with a bound identity (gsb-channel.md §6): the national code and mobile sealed
- * together, bound to the chat; a keyed hash of the national code for lookups.
+ * One row per chat with a bound identity (docs/bus.md#identity-binding-and-shahkar): the national
+ * code and mobile sealed together, bound to the chat; a keyed hash of the national code for
+ * lookups.
  */
 export const identities = sqliteTable(
   'identities',

@@ -1,5 +1,5 @@
 /**
- * What the client tells the audit log about each attempt (gsb-channel.md §4), and how the subject
+ * What the client tells the audit log about each attempt (docs/bus.md#audit-log), and how the subject
  * of a call is kept out of it: only a keyed hash (HMAC with PII_PEPPER) and a masked tail.
  */
 import type { KeyedHash } from '../crypto/keyed-hash.ts';

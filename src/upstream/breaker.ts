@@ -1,7 +1,7 @@
 /**
- * A circuit breaker per service (gsb-channel.md §2), in the isolate's memory: a dead agency should
- * cost the citizen an honest message at once, not 20 s of retries on every call. Lost with the
- * isolate, which is fine: a new isolate learns again within five calls.
+ * A circuit breaker per service (docs/bus.md#retries-and-the-circuit-breaker), in the isolate's
+ * memory: a dead agency should cost the citizen an honest message at once, not 20 s of retries on
+ * every call. Lost with the isolate, which is fine: a new isolate learns again within five calls.
  */
 import { log } from '../log.ts';
 

@@ -1,8 +1,8 @@
 /**
- * Bill id (شناسه قبض) and payment id (شناسه پرداخت) of Iran's unified bill scheme (gsb-channel.md §7):
- * the mod-11 check digits, the bill type in the bill id's second-to-last digit, and the amount the
- * payment id carries. Both ids are numbers, so leading zeros are dropped: the bus gets the digits
- * as printed on a bill, from the first non-zero one.
+ * Bill id (شناسه قبض) and payment id (شناسه پرداخت) of Iran's unified bill scheme
+ * (docs/bus.md#bill-id-and-payment-id): the mod-11 check digits, the bill type in the bill id's
+ * second-to-last digit, and the amount the payment id carries. Both ids are numbers, so leading
+ * zeros are dropped: the bus gets the digits as printed on a bill, from the first non-zero one.
  */
 import * as v from 'valibot';
 import { faValidation } from '../i18n/fa-validation.ts';

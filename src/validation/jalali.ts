@@ -1,5 +1,5 @@
 /**
- * Jalali (Solar Hijri) dates, both directions (gsb-channel.md §7): reading what citizens type
+ * Jalali (Solar Hijri) dates, both directions (docs/bus.md#jalali-dates): reading what citizens type
  * (`۱۳۷۰/۱/۱`, `1370-01-01`, `13700101`), Gregorian ↔ Jalali conversion, leap years, "today" as
  * the Asia/Tehran day of an instant passed in, and writing a date out. Pure: no clock is read.
  *

@@ -1,4 +1,4 @@
-/** The driving licence number (شماره گواهینامه): ten digits (gsb-channel.md §7). */
+/** The driving licence number (شماره گواهینامه): ten digits (docs/bus.md#driving-licence-number). */
 import * as v from 'valibot';
 import { faValidation } from '../i18n/fa-validation.ts';
 import { normaliseIdentifier } from './normalise.ts';

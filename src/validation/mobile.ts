@@ -1,5 +1,5 @@
 /**
- * Iranian mobile numbers (gsb-channel.md §7): with or without +98, 0098, 98 or 0 in front, a
+ * Iranian mobile numbers (docs/bus.md#mobile): with or without +98, 0098, 98 or 0 in front, a
  * ten-digit number starting with a known operator prefix; out in the canonical form 09xxxxxxxxx.
  */
 import * as v from 'valibot';

@@ -1,5 +1,5 @@
 /**
- * The national code (کد ملی), ten digits with a mod-11 check digit (gsb-channel.md §7). Older cards
+ * The national code (کد ملی), ten digits with a mod-11 check digit (docs/bus.md#national-code). Older cards
  * drop the leading zeros, so eight or nine digits are padded back to ten.
  */
 import * as v from 'valibot';

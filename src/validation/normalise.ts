@@ -1,6 +1,6 @@
 /**
  * Normalisation of what citizens type: Persian and Arabic-Indic digits to ASCII, Arabic letter
- * forms to Persian ones, and the separators people put inside identifiers (gsb-channel.md §7).
+ * forms to Persian ones, and the separators people put inside identifiers (docs/bus.md#normalisation).
  */
 
 const PERSIAN_ZERO = 0x06f0;

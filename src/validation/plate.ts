@@ -1,5 +1,5 @@
 /**
- * Car plates (gsb-channel.md §7): two digits, a letter, three digits and a two-digit province code,
+ * Car plates (docs/bus.md#car-plate): two digits, a letter, three digits and a two-digit province code,
  * as citizens type them, to the bus's nine digits `NN LL NNN PP` (LL: the letter's code), and back
  * to a plate a citizen reads. Typed in a right-to-left field, a plate is often entered in reverse
  * group order (`۶۷ ایران ۳۴۵ ب ۱۲`) so that it looks like the plate on screen: both orders are read.

@@ -1,4 +1,4 @@
-/** Iran Post's ten-digit postcode (gsb-channel.md §7): the GNAF pattern, after normalisation. */
+/** Iran Post's ten-digit postcode (docs/bus.md#postcode): the GNAF pattern, after normalisation. */
 import * as v from 'valibot';
 import { faValidation } from '../i18n/fa-validation.ts';
 import { normaliseIdentifier } from './normalise.ts';

@@ -43,7 +43,7 @@ const date = () => Math.floor(Date.now() / 1000);
 const user = (chatId: string) => ({ id: BigInt(chatId), is_bot: false, first_name: 'علی', username: 'ali' });
 const chat = (chatId: string) => ({ id: BigInt(chatId), type: 'private', first_name: 'علی' });
 
-/** Updates as messengers.md §2.B shows them, with fresh update ids. */
+/** Updates as docs/messengers.md#bot-api-updates shows them, with fresh update ids. */
 export const fixtures = {
   text: (chatId: string, text: string) => ({
     update_id: nextUpdateId(),

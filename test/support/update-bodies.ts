@@ -34,7 +34,7 @@ const CONTENT_TYPES = [
   '',
 ];
 
-/** Updates as messengers.md shows them, one of each kind the adapters read. */
+/** Updates as docs/messengers.md shows them, one of each kind the adapters read. */
 function samples(messenger: FuzzedMessenger, { id: chatId, phone }: FuzzedChat): Json[] {
   if (messenger === 'gap') {
     const from = JSON.stringify({ id: Number(chatId), name: 'علی', user: 'ali' });

@@ -24,7 +24,8 @@ export interface BotApiMessenger {
 
 /**
  * The header Telegram sends with the `secret_token` given to setWebhook. Whether Soroush Plus and
- * Bale send it is unconfirmed (messengers.md §8), so it is checked only when one is configured.
+ * Bale send it is unconfirmed (docs/messengers.md#bot-api-webhook-registration), so it is checked
+ * only when one is configured.
  */
 const SECRET_TOKEN_HEADER = 'x-telegram-bot-api-secret-token';
 

@@ -1,5 +1,5 @@
 /**
- * The webhook of a Telegram-style Bot API (Soroush Plus, Bale; messengers.md §2.B, §3): one JSON
+ * The webhook of a Telegram-style Bot API (Soroush Plus, Bale; docs/messengers.md#bot-api-updates): one JSON
  * `Update` with its `update_id` and one of `message`, `callback_query`, or a kind we do not serve.
  * Only the fields Pishkhan reads are validated, so that a messenger adding or dropping others
  * (these are clones, documented mostly by third parties) does not turn its updates into 400s.
@@ -21,7 +21,10 @@ const MAX_TEXT = 4096;
  * is parsed with every integer kept as text (exact-json.ts) rather than rounded to a double.
  */
 const Id = v.pipe(v.string(), v.regex(/^-?\d{1,20}$/));
-/** `private`, `group`, `supergroup`, `channel`; Bale's are the first, second and last (messengers.md §9). */
+/**
+ * `private`, `group`, `supergroup`, `channel`; Bale's are the first, second and last
+ * (docs/messengers.md#group-chats).
+ */
 const Chat = v.looseObject({ id: Id, type: v.optional(v.string()) });
 const User = v.looseObject({ id: Id });
 

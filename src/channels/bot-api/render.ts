@@ -1,5 +1,5 @@
 /**
- * A Reply as the Bot API's sendMessage bodies (messengers.md §2.B): the text split under the
+ * A Reply as the Bot API's sendMessage bodies (docs/messengers.md#bot-api-sending): the text split under the
  * messenger's limit, the menu as a reply keyboard and a question's choices as inline buttons.
  * A message carries one `reply_markup`, so a reply with both sends them on two messages.
  */

@@ -1,6 +1,6 @@
 /**
  * Calling a Bot API: `POST {base}/bot<token>/<method>` with a JSON body; every answer is
- * `{ok, result}` or `{ok: false, error_code, description, parameters}` (messengers.md §2.B, §3).
+ * `{ok, result}` or `{ok: false, error_code, description, parameters}` (docs/messengers.md#bot-api-sending).
  * A 429 says how long to wait in `parameters.retry_after` (seconds), in the body.
  */
 import * as v from 'valibot';

@@ -24,7 +24,7 @@ export const gap: ChannelFactory = (env, fetcher) => {
     webhookSecrets,
     parse: (body, receivedAt) => parseGapUpdate(body, receivedAt, DEDUPE_WINDOW_S * 1000),
     send: (chatId, reply) => sendGapMessage(settings, fetcher, chatId, reply),
-    // Gap's sendMessage takes a phone number as `chat_id` (gsb-channel.md §6).
+    // Gap's sendMessage takes a phone number as `chat_id` (docs/messengers.md#phone-numbers).
     codeToPhone: true,
     contactButton: true,
     acknowledge: (event) => answerGapCallback(settings, fetcher, event),

@@ -1,6 +1,6 @@
 /**
  * Gap's webhook: a form-urlencoded POST of `chat_id, type, data, from` where `data` and `from`
- * hold JSON strings for anything but text (messengers.md §1.1). JSON bodies are accepted too.
+ * hold JSON strings for anything but text (docs/messengers.md#gap-receiving). JSON bodies are accepted too.
  */
 import * as v from 'valibot';
 import { ChannelError } from '../../errors.ts';
@@ -10,7 +10,10 @@ import { readJson } from '../json.ts';
 import type { ParsedUpdate, WebhookBody } from '../types.ts';
 
 const CHANNEL = 'gap';
-/** Longer texts are not something a citizen types into a form: heard as something else, as on the other messengers. */
+/**
+ * Longer texts are not something a citizen types into a form: heard as something else, as on the
+ * other messengers.
+ */
 const MAX_TEXT = 4096;
 
 const Scalar = v.pipe(v.union([v.string(), v.number()]), v.transform(String));
@@ -26,7 +29,10 @@ const Update = v.object({
 
 const From = v.object({ id: Scalar });
 const TriggerButton = v.object({ data: Scalar, callback_id: v.pipe(v.string(), v.minLength(1), v.maxLength(128)) });
-/** A contact card (fixture shape, messengers.md §1.1): `{name, phone}`; the name is not kept. */
+/**
+ * A contact card (fixture shape, docs/messengers.md#gap-receiving): `{name, phone}`; the name is
+ * not kept.
+ */
 const Contact = v.object({ phone: ContactPhone });
 
 /**
@@ -38,7 +44,7 @@ export function parseGapUpdate(body: WebhookBody, receivedAt: number, windowMs: 
     channel: CHANNEL,
     chatId: update.chat_id,
     userId: update.from === undefined ? null : senderId(update.from),
-    // Gap bots have no group chats: a chat is one bot and one person (messengers.md §9).
+    // Gap bots have no group chats: a chat is one bot and one person (docs/messengers.md#group-chats).
     privateChat: true,
     text: null,
     button: null,

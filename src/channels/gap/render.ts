@@ -1,4 +1,4 @@
-/** A Reply as Gap's sendMessage form fields (messengers.md §1.2). */
+/** A Reply as Gap's sendMessage form fields (docs/messengers.md#gap-sending). */
 import type { Button, Reply } from '../../types.ts';
 
 export function renderGapMessage(chatId: string, reply: Reply): URLSearchParams {

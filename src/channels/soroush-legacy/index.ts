@@ -1,7 +1,8 @@
 /**
- * Soroush's older bot API ("MrBot", messengers.md §2.A): on when SOROUSH_LEGACY_BOT_TOKEN is set.
- * It calls no webhook: updates are read from its event stream (stream.ts), by the long-lived
- * entries all the time and by the Workers' scheduled run for most of each minute (app.ts).
+ * Soroush's older bot API ("MrBot", docs/messengers.md#soroush-legacy): on when
+ * SOROUSH_LEGACY_BOT_TOKEN is set. It calls no webhook: updates are read from its event stream
+ * (stream.ts), by the long-lived entries all the time and by the Workers' scheduled run for most of
+ * each minute (app.ts).
  */
 import * as v from 'valibot';
 import { readSettings } from '../../config.ts';

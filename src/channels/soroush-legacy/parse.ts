@@ -1,22 +1,24 @@
 /**
- * One message of Soroush legacy's stream (messengers.md §2.A): the JSON inside one SSE `data:`,
- * `{type, from, body, time, fileType, phoneNo, …}`. Only the fields Pishkhan reads are validated.
+ * One message of Soroush legacy's stream (docs/messengers.md#soroush-legacy-messages): the JSON
+ * inside one SSE `data:`, `{type, from, body, time, fileType, phoneNo, …}`. Only the fields
+ * Pishkhan reads are validated.
  *
- * - `TEXT`: typed text, or a keyboard press (the press is assumed to send the button's `command`
- *   as the body, §2.A [G]). Pishkhan's inline choices carry CHOICE_MARK before their value, so a
- *   press on one is heard as a `button` event; every other command is the word it shows, heard as text.
+ * - `TEXT`: typed text, or a keyboard press (the press is assumed to send the button's `command` as
+ *   the body: a guess, docs/messengers.md#soroush-legacy-messages). Pishkhan's inline choices carry
+ *   CHOICE_MARK before their value, so a press on one is heard as a `button` event; every other
+ *   command is the word it shows, heard as text.
  * - `START` is the citizen opening the bot (`join`); a `FILE` of `fileType: CONTACT` is a shared
  *   card (`phoneNo`); other files and locations are `other`.
- * - `STOP`, `SELF_SEEN`, `CHANGE`, `INFORMATION` and types we do not know concern no conversation and
- *   are dropped (null): answering a read receipt would answer our own messages, without end.
+ * - `STOP`, `SELF_SEEN`, `CHANGE`, `INFORMATION` and types we do not know concern no conversation
+ *   and are dropped (null): answering a read receipt would answer our own messages, without end.
  *
  * Dedupe: no message id is documented. A message that carries its `time` (the server's
  * milliseconds) is keyed by its sender, time, type, body and file: a copy, replayed or re-sent, is
  * the same message, and two messages cannot share all of it. The SSE `id` is not part of that key:
- * it marks a position in the stream, and a server that numbered each connection's events afresh,
- * or a replay's, would have it swallow another message or miss a copy. Without a time, the key is
- * the SSE id (when sent) with the message; with neither, the message is claimed for `windowMs`,
- * like Gap's texts.
+ * it marks a position in the stream, and a server that numbered each connection's events afresh, or
+ * a replay's, would have it swallow another message or miss a copy. Without a time, the key is the
+ * SSE id (when sent) with the message; with neither, the message is claimed for `windowMs`, like
+ * Gap's texts.
  */
 import * as v from 'valibot';
 import { check } from '../check.ts';
@@ -35,7 +37,10 @@ export const CHOICE_MARK = '\u2063';
 /** Longer texts are not something a citizen types into a form; they are heard as `other`. */
 const MAX_TEXT = 4096;
 
-/** The per-bot user id: an opaque string of about 60 characters (§2.A [C]). */
+/**
+ * The per-bot user id: an opaque string of about 60 characters (confirmed:
+ * docs/messengers.md#soroush-legacy-messages).
+ */
 const UserId = v.pipe(v.string(), v.regex(/^[\x21-\x7e]{1,256}$/));
 /** Epoch milliseconds, as a string in the SDKs; Camel's model would write a number. */
 const Time = v.pipe(
@@ -115,7 +120,7 @@ function partsOf(message: Message, json: unknown): Parts {
     case 'FILE': {
       if (message.fileType?.toUpperCase() !== 'CONTACT') return { kind: 'other' };
       const { phoneNo } = check(CHANNEL, v.looseObject({ phoneNo: PhoneNo }), json, 'message');
-      // Whether the card is the sender's own is not said (§2.A): the binding confirms it with a code.
+      // Whether the card is the sender's own is not said: the binding confirms it with a code.
       return { kind: 'contact', contact: { phone: phoneNo, ownership: 'unknown' } };
     }
     default:

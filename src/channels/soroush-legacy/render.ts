@@ -1,12 +1,12 @@
 /**
- * A Reply as Soroush legacy's sendMessage bodies (messengers.md §2.A): `{type: 'TEXT', to, body,
- * time, keyboard}`, the text split under the limit. The API has one kind of button, a keyboard
- * button `{text, command}` whose press sends the command back, so both of the engine's button kinds
- * go on that keyboard: a question's choices first, their commands marked (CHOICE_MARK) so that a
- * press is heard as a button, then the menu or the form's words, whose commands are the words
- * themselves. A reply without buttons sends no keyboard and leaves the one shown in place. There
- * is no button that shares one's own number (the channel says so, and the engine never asks for one
- * here): such a button is left out.
+ * A Reply as Soroush legacy's sendMessage bodies (docs/messengers.md#soroush-legacy-sending):
+ * `{type: 'TEXT', to, body, time, keyboard}`, the text split under the limit. The API has one kind
+ * of button, a keyboard button `{text, command}` whose press sends the command back, so both of the
+ * engine's button kinds go on that keyboard: a question's choices first, their commands marked
+ * (CHOICE_MARK) so that a press is heard as a button, then the menu or the form's words, whose
+ * commands are the words themselves. A reply without buttons sends no keyboard and leaves the one
+ * shown in place. There is no button that shares one's own number (the channel says so, and the
+ * engine never asks for one here): such a button is left out.
  */
 import type { Button, Reply } from '../../types.ts';
 import { splitText } from '../split-text.ts';

@@ -1,7 +1,7 @@
 /**
  * Sending on Soroush legacy: `POST {base}/{token}/sendMessage` with a JSON message; success is a
  * 2xx answering `{resultCode: 200, resultMessage: "OK"}`, any other resultCode a refusal
- * (messengers.md §2.A [C]). Apache Camel's client retries HTTP 503, 429 and 301 [S]; here 429,
+ * (docs/messengers.md#soroush-legacy-sending). Apache Camel's client retries HTTP 503, 429 and 301; here 429,
  * 301 and every 5xx are retryable (the outbox backs off), anything else is a refusal for good.
  */
 import * as v from 'valibot';

@@ -1,11 +1,12 @@
 /**
- * Reading a Server-Sent Events stream of updates (Soroush legacy's `getMessage`, messengers.md
- * §2.A) for as long as the reader is not stopped: each event's data is delivered in order, and
- * the position moves past it only once it is delivered. The stream is opened again, with
- * `Last-Event-ID` when the server gave ids, whenever it ends, fails or is refused (capped backoff,
- * based on the server's `retry:` when it sent one), and at once after `idleReconnectMs` without a
- * byte: the service is known to drop idle streams without a word. No message for `silenceWarnMs`
- * is reported in the log, since a wrong token looks exactly like a quiet bot.
+ * Reading a Server-Sent Events stream of updates (Soroush legacy's `getMessage`,
+ * docs/messengers.md#soroush-legacy-the-stream) for as long as the reader is not stopped: each
+ * event's data is delivered in order, and the position moves past it only once it is delivered. The
+ * stream is opened again, with `Last-Event-ID` when the server gave ids, whenever it ends, fails or
+ * is refused (capped backoff, based on the server's `retry:` when it sent one), and at once after
+ * `idleReconnectMs` without a byte: the service is known to drop idle streams without a word. No
+ * message for `silenceWarnMs` is reported in the log, since a wrong token looks exactly like a
+ * quiet bot.
  */
 import { type Backoff, backoffDelay, pause } from '../../backoff.ts';
 import { log, logError } from '../../log.ts';

@@ -1,5 +1,5 @@
 /**
- * The bus's own part of a call (gsb-channel.md §1): the PGSB envelope. Each attempt carries the
+ * The bus's own part of a call (docs/bus.md#call-shape): the PGSB envelope. Each attempt carries the
  * cached OAuth2 token as `Authorization: Bearer`, the client's `basicAuthorization`, the service's
  * `pid`, and the body `{requestId, ...fields}` where requestId is the logical call's idempotency
  * key; the answer is `{requestId, status: "OK", result}` and must name the same requestId.

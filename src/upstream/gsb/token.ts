@@ -1,5 +1,5 @@
 /**
- * The bus's OAuth2 access token (password grant, gsb-channel.md §1), cached in the isolate until a
+ * The bus's OAuth2 access token (password grant, docs/bus.md#token), cached in the isolate until a
  * little before it expires. Concurrent calls share one token request instead of each asking.
  */
 import * as v from 'valibot';

@@ -1,7 +1,8 @@
 /**
- * The signed channel's problem types (RFC 9457), one per refusal of gsb-channel.md §3, all under
- * https://pishkhan.ir/problems/. A client can act on `type` alone; `detail` explains the case
- * with component names, key ids and times, never with header values or body content.
+ * The signed channel's problem types (RFC 9457), one per refusal of the verifier
+ * (docs/bus.md#problem-types), all under https://pishkhan.ir/problems/. A client can act on `type`
+ * alone; `detail` explains the case with component names, key ids and times, never with header
+ * values or body content.
  */
 
 const BASE = 'https://pishkhan.ir/problems/';

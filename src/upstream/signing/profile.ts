@@ -1,5 +1,5 @@
 /**
- * The GSB channel's profile of RFC 9421 (gsb-channel.md §1–§3): the label, tag and algorithm, the
+ * The bus link's profile of RFC 9421 (docs/bus.md#signing-profile): the label, tag and algorithm, the
  * components a request and an answer must cover, the time window, and signing, by the client of
  * each attempt and by the bus (or its sandbox) of each answer as it leaves.
  */
@@ -24,7 +24,7 @@ export const WINDOW_S = 300;
 /** A nonce outlives every signature that could carry it: created ≤ now + 300 s, accepted until created + 300 s. */
 export const NONCE_TTL_S = 600;
 
-/** What every request signature covers (§1). */
+/** What every request signature covers (docs/bus.md#request). */
 export const REQUEST_COMPONENTS: readonly ComponentId[] = [
   { name: '@method' },
   { name: '@target-uri' },
@@ -34,7 +34,7 @@ export const REQUEST_COMPONENTS: readonly ComponentId[] = [
   { name: 'x-request-id' },
 ];
 
-/** What every answer signature covers (§2): the answer, bound to its request with `;req`. */
+/** What every answer signature covers (docs/bus.md#answer): the answer, bound to its request with `;req`. */
 export const RESPONSE_COMPONENTS: readonly ComponentId[] = [
   { name: '@status' },
   { name: 'content-type' },

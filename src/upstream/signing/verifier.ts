@@ -1,5 +1,5 @@
 /**
- * The verifier of gsb-channel.md §3, reusable by the sandbox and by a real gateway in front of the
+ * The verifier of docs/bus.md#verifier, reusable by the sandbox and by a real gateway in front of the
  * bus (verifyRequest), and the client's check of the bus's answers (verifyResponse). Every refusal
  * is one problem type of problems.ts. Checks run cheapest first; the nonce is claimed last, so only
  * a request that passed everything else can use one up.
@@ -55,7 +55,7 @@ export interface ResponseVerifierOptions {
   readonly now?: () => number;
 }
 
-/** Base64url of at least 16 bytes, as §1 asks of a nonce. */
+/** Base64url of at least 16 bytes, as the signing profile asks of a nonce. */
 const NONCE = /^[A-Za-z0-9_-]{22,}$/;
 
 interface Policy {
@@ -69,8 +69,9 @@ interface Policy {
 
 /**
  * Verifies a request to the bus: its `sig1` signature (with a trusted, unrevoked key, covering at
- * least the components of §1, created within 300 s of now and not expired), its Content-Digest
- * against the exact body bytes, and its nonce (unused within the window).
+ * least the components the profile requires of a request, created within 300 s of now and not
+ * expired), its Content-Digest against the exact body bytes, and its nonce (unused within the
+ * window).
  */
 export async function verifyRequest(
   message: RequestMessage,
@@ -95,8 +96,8 @@ export async function verifyRequest(
 
 /**
  * Verifies an answer of the bus to `request`: its `sig1` signature (with a key of the bus's set,
- * covering the components of §2, which bind it to `request`, created within 300 s of now) and its
- * Content-Digest. An unsigned answer is refused like a mis-signed one.
+ * covering the components the profile requires of an answer, which bind it to `request`, created
+ * within 300 s of now) and its Content-Digest. An unsigned answer is refused like a mis-signed one.
  */
 export async function verifyResponse(
   message: ResponseMessage,

@@ -1,4 +1,7 @@
-/** Identity binding (gsb-channel.md §6) and «حساب من», step by step through the pure engine. */
+/**
+ * Identity binding (docs/bus.md#identity-binding-and-shahkar) and «حساب من», step by step through
+ * the pure engine.
+ */
 import { describe, expect, it } from 'vitest';
 import { renderBotApiMessages } from '../../../src/channels/bot-api/render.ts';
 import { renderGapMessage } from '../../../src/channels/gap/render.ts';

@@ -4,7 +4,7 @@ import { faIdentity } from '../../../src/i18n/fa-identity.ts';
 import { catalogue } from '../../../src/services/catalogue.ts';
 
 describe('the catalogue and the main menu', () => {
-  it('lists the nine services of gsb-channel.md §5, category by category', () => {
+  it('lists the nine services of docs/bus.md#service-catalogue, category by category', () => {
     expect(catalogue.services.map((service) => service.id)).toEqual([
       'traffic-fines',
       'negative-points',

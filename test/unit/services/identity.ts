@@ -1,4 +1,4 @@
-/** The spec's test identity (gsb-channel.md §7), bound to every personal service under test. */
+/** A test identity of docs/bus.md#national-code, bound to every personal service under test. */
 import type { Identity } from '../../../src/types.ts';
 
 export const IDENTITY: Identity = { nationalCode: '0499370899', mobile: '09022002580' };

@@ -27,7 +27,7 @@ describe('the life status service', () => {
     expect(read('1371/12/30').issues?.[0]?.message).toBe(faValidation.jalaliDay);
   });
 
-  it('sends the bound national code and the birth date, and no mobile (§5)', () => {
+  it('sends the bound national code and the birth date, and no mobile', () => {
     expect(service.upstream.body({ birthDate: '1370/01/01' }, IDENTITY)).toEqual({
       nationalCode: '0499370899',
       birthDate: '1370/01/01',

@@ -1,5 +1,5 @@
 /**
- * The audit rows the client appends (one per attempt, gsb-channel.md §4) in a real libSQL
+ * The audit rows the client appends (one per attempt, docs/bus.md#audit-log) in a real libSQL
  * database: their chain verifies, they hold no identifier in clear, a failed append does not fail
  * the call, and `npm run audit:verify` names the first broken row.
  */
@@ -67,7 +67,7 @@ async function rows() {
 }
 
 describe('the audit trail of the client', () => {
-  it('appends one row per attempt, with what §4 asks, as a chain that verifies', async () => {
+  it('appends one row per attempt, with what the audit log keeps, as a chain that verifies', async () => {
     const draws = [0.1, 0.9]; // a 503, then the answer
     const app = createGsbSandbox(sandboxOptions({ errorRate: 0.5, random: () => draws.shift() ?? 0.9 }));
     const sent: Request[] = [];

@@ -35,7 +35,7 @@ describe('bill id', () => {
     expect(billCheckDigit('917463950412')).toBe(4);
   });
 
-  it('reads every type digit of §7, and none for 0 and 7', () => {
+  it('reads every type digit of docs/bus.md#bill-id-and-payment-id, and none for 0 and 7', () => {
     const types = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'].map((d) => billTypeOf(`1234${d}5`));
     expect(types).toEqual([
       'water',

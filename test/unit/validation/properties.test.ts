@@ -1,7 +1,7 @@
 /**
  * The validators' properties over generated input (seeded: FUZZ_SEED replays another run):
  * normalising twice is normalising once; what a validator puts out, it accepts again unchanged;
- * every code built by gsb-channel.md §7's rule is accepted however it is typed, and a single changed
+ * every code built by docs/bus.md#validation-rules is accepted however it is typed, and a single changed
  * digit is refused wherever the rule can see it; Jalali dates survive the way there and back.
  */
 import fc from 'fast-check';
@@ -59,7 +59,7 @@ function singleDigitChanges(code: string): string[] {
   return changed;
 }
 
-// The check digits as gsb-channel.md §7 states them, written again here as the tests' oracle.
+// The check digits as docs/bus.md#validation-rules states them, written again here as the tests' oracle.
 function nationalCheckDigit(nine: string): number {
   const s = [...nine].reduce((sum, d, i) => sum + Number(d) * (10 - i), 0) % 11;
   return s < 2 ? s : 11 - s;

@@ -83,7 +83,7 @@ function withHeader(message: RequestMessage, name: string, value: string, append
   return { ...message, headers: [...kept, [name, value]] };
 }
 
-describe('verifyRequest (gsb-channel.md §3)', () => {
+describe('verifyRequest (docs/bus.md#verifier)', () => {
   it('accepts a correctly signed request and says what the audit log needs', async () => {
     const result = await verifier()(await signed());
     if (!result.ok) throw new Error(result.problem.detail);
@@ -180,7 +180,7 @@ describe('verifyRequest (gsb-channel.md §3)', () => {
     expect((await verifier(nonces)(request)).ok).toBe(true);
   });
 
-  it('refuses a signature that covers fewer components than §1 requires', async () => {
+  it('refuses a signature that covers fewer components than the profile requires', async () => {
     const components = REQUEST_COMPONENTS.filter(({ name }) => name !== 'x-request-id');
     const result = await verifier()(await signed({ components }));
     refusedAs(result, 'signatureIncomplete');
@@ -219,7 +219,7 @@ describe('verifyRequest (gsb-channel.md §3)', () => {
   });
 });
 
-describe('verifyResponse (gsb-channel.md §2)', () => {
+describe('verifyResponse (docs/bus.md#answer)', () => {
   const okResponse: ResponseMessage = { status: 200, headers: [['content-type', 'application/json']] };
 
   async function answer(request: RequestMessage, signer = bus, response = okResponse): Promise<ResponseMessage> {
