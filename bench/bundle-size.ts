@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 
 /**
  * The target is 64 KiB. drizzle-orm and the libSQL web client alone take about 40 KiB of it, and
- * with every messenger, the signed channel, identity binding and the whole catalogue the worker is
+ * with every messenger, the signed link, identity binding and the whole catalogue the worker is
  * past the target: the budget stops it growing further unnoticed. (Persian strings weigh more than
  * they look: the bundler writes each letter as a six-byte `\uXXXX` escape.)
  */

@@ -12,18 +12,14 @@
  * BENCH_CITIZENS (50), BENCH_CONVERSATIONS (each citizen's, 4), BENCH_DB_DELAY_MS (20),
  * BENCH_TARGETS (bare,peer,pishkhan), BENCH_SHOW_WORKER_LOG=1 (the workers' output).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { startGsbSandbox } from '../dev/gsb-sandbox.ts';
+import { startDevWorker } from '../dev/dev-worker.ts';
 import type { TallyCounts } from '../dev/libsql-server/index.ts';
-import { localSandboxKeys } from '../dev/local-keys.ts';
-import { localBale, localGsb, workerVars } from '../dev/local-settings.ts';
-import { startDevWorker } from '../dev/local-stack.ts';
-import { applyMigrations } from '../dev/migrate.ts';
+import { localBale, workerVars } from '../dev/local-settings.ts';
+import { startLocalStack } from '../dev/local-stack.ts';
 import { faServices } from '../src/i18n/fa-services.ts';
 import { measureCpu } from './cpu.ts';
 import { LoadProcess } from './load/index.ts';
@@ -84,29 +80,6 @@ class Parts {
   }
 }
 
-/** The libSQL server in a process of its own, so that its work and the bench's do not share a thread. */
-async function startDatabase(parts: Parts, file: string): Promise<{ url: string; pid: number | undefined }> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'dev/libsql-server/index.ts', file, '0'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  parts.add(
-    () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  );
-  const [url] = (await new Promise<string[]>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the libSQL server exited (code ${code})`)));
-    createInterface({ input: child.stdout as NonNullable<typeof child.stdout> }).once('line', (line) =>
-      resolve([line]),
-    );
-  })) as [string];
-  return { url, pid: child.pid };
-}
-
 async function database(url: string, path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(
     `${url}${path}`,
@@ -165,22 +138,20 @@ interface Results {
 }
 
 async function bench(parts: Parts, abort: AbortSignal): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'pishkhan-bench-'));
-  parts.add(() => rmSync(dir, { recursive: true, force: true }));
   console.log('  · starting the libSQL server, the GSB sandbox and the load process');
-  const { url: libsql, pid: libsqlPid } = await startDatabase(parts, join(dir, 'bench.db'));
-  await applyMigrations(libsql);
-  const gsb = await startGsbSandbox({ ...localGsb, ...localSandboxKeys, admitUnsigned: true });
-  parts.add(() => gsb.close());
+  // The libSQL server in a process of its own, so that its work and the bench's do not share a thread.
+  const stack = await startLocalStack({ parts: ['libsql', 'gsb'], libsqlProcess: true, gsb: { admitUnsigned: true } });
+  parts.add(stack.stop);
+  const { libsql, gsb } = stack.urls;
   const load = new LoadProcess();
   parts.add(() => load.stop());
-  const messenger = await load.messenger(localBale.token);
+  const messenger = await load.messenger();
 
   const botVars = { LIBSQL_URL: libsql, BOT_TOKEN: localBale.token, BOT_API_BASE: messenger };
-  const pishkhanVars = workerVars({ libsql, gsb: gsb.url, gap: messenger, bale: messenger });
+  const pishkhanVars = workerVars({ libsql, gsb, gap: messenger, bale: messenger });
   const targets: Record<TargetName, { config: string; vars: Record<string, string>; path: string }> = {
     bare: { config: 'bench/bare/wrangler.toml', vars: botVars, path: '/webhook' },
-    peer: { config: 'bench/peer/wrangler.toml', vars: { ...botVars, GSB_BASE_URL: gsb.url }, path: '/webhook' },
+    peer: { config: 'bench/peer/wrangler.toml', vars: { ...botVars, GSB_BASE_URL: gsb }, path: '/webhook' },
     pishkhan: { config: 'wrangler.toml', vars: pishkhanVars, path: `/webhooks/bale/${localBale.webhookSecret}` },
   };
 
@@ -199,7 +170,7 @@ async function bench(parts: Parts, abort: AbortSignal): Promise<void> {
     const target: Target = { webhookUrl: `${worker.url}${spec.path}`, secretToken: localBale.secretToken };
     const processes: Record<CpuPart, Measured> = {
       worker: { pid: worker.pid },
-      database: { pid: libsqlPid },
+      database: { pid: stack.pids.libsql },
       messenger: { pid: load.pid },
       bus: { pid: process.pid, alone: true },
     };

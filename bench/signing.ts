@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/signing.ts`: what the signed channel costs per request, in Node: the median
+ * `npx tsx bench/signing.ts`: what the signed link costs per request, in Node: the median
  * microseconds to sign one request (Content-Digest, signature base, Ed25519) and to verify one
  * (parse, policy, signature, digest, nonce), over a few thousand of each after a warm-up. Each
  * verification gets a request of its own, as the nonce check would refuse a second look.
@@ -61,6 +61,6 @@ const signUs = await medianMicros(RUNS, sign);
 const signed = await Promise.all(Array.from({ length: RUNS }, sign));
 const verifyUs = await medianMicros(RUNS, (i) => verify(signed[i] as RequestMessage));
 
-console.log(`signed channel, Node ${process.version}, ${RUNS} runs after ${WARMUP} warm-up:`);
+console.log(`signed link, Node ${process.version}, ${RUNS} runs after ${WARMUP} warm-up:`);
 console.log(`  sign one request:   median ${signUs.toFixed(1)} µs`);
 console.log(`  verify one request: median ${verifyUs.toFixed(1)} µs`);

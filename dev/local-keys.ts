@@ -1,5 +1,5 @@
 /**
- * The signed channel's fixed key pairs for the local stack and the tests, made once with
+ * The signed link's fixed key pairs for the local stack and the tests, made once with
  * `npm run keys`: one for the client (the worker signs its requests with it) and one for the GSB
  * sandbox (it signs its answers with it). The private keys are published here on purpose and
  * guard nothing: they are for local use only, and no deployment may trust them.

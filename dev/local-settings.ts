@@ -1,9 +1,12 @@
 /**
- * The credentials the local stack and the tests share: the sandboxes accept exactly these, and
- * the worker is started with them. They guard nothing but a developer's own machine.
+ * The settings the local stack and the tests share: where it listens, and the credentials the
+ * sandboxes accept and the worker is started with. They guard nothing but a developer's own machine.
  */
 
 import { localChannelVars } from './local-keys.ts';
+
+/** Where every part of the local stack listens: loopback only, none of it is for the network. */
+export const HOST = '127.0.0.1';
 
 export const localGsb = {
   clientId: 'pishkhan-local',
@@ -31,7 +34,10 @@ export const localBale = {
   secretToken: 'local-bale-secret-token',
 };
 
-/** Soroush's older API: a token of the ~60-character shape `from` ids have (messengers.md §2.A). */
+/**
+ * Soroush's older API: a token of the ~60-character shape `from` ids have
+ * (docs/messengers.md#soroush-legacy-messages).
+ */
 export const localSoroushLegacy = {
   token: 'local-soroush-legacy-bot-token-00000000000000000000000000000000',
 };

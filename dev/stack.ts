@@ -3,12 +3,14 @@
  * PISHKHAN_*_PORT variable), data kept in .data/. Ctrl-C stops every part.
  */
 import { fileURLToPath } from 'node:url';
-import { HOST, startLocalStack } from './local-stack.ts';
+import { HOST } from './local-settings.ts';
+import { PARTS, startLocalStack } from './local-stack.ts';
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 async function main(): Promise<void> {
   const stack = await startLocalStack({
+    parts: PARTS,
     dataDir: fileURLToPath(new URL('../.data', import.meta.url)),
     ports: {
       worker: port('PISHKHAN_PORT', 8787),
@@ -19,6 +21,7 @@ async function main(): Promise<void> {
       bale: port('PISHKHAN_BALE_PORT', 8793),
       soroushLegacy: port('PISHKHAN_SOROUSH_LEGACY_PORT', 8794),
     },
+    gsb: { recordsInLibsql: true },
     showWorkerLog: true,
     onWorkerExit: (code) => {
       console.error(`wrangler dev stopped (exit ${code}), so the stack has stopped too.`);

@@ -24,9 +24,9 @@ export class LoadProcess {
     return this.#child.pid;
   }
 
-  /** Starts the Bot-API fake, accepting `token`. @returns its base URL */
-  async messenger(token: string): Promise<string> {
-    return (await this.#ask<{ url: string }>({ type: 'messenger', token })).url;
+  /** Starts the Bot-API fake, the local stack's Bale sandbox. @returns its base URL */
+  async messenger(): Promise<string> {
+    return (await this.#ask<{ url: string }>({ type: 'messenger' })).url;
   }
 
   run<const J extends Job>(job: J): Promise<Extract<JobResult, { kind: J['kind'] }>> {

@@ -64,4 +64,4 @@ export type JobResult =
   | { kind: 'calibrate'; replies: number[] };
 
 /** What the bench sends its load process. */
-export type LoadMessage = { type: 'messenger'; token: string } | { type: 'job'; job: Job };
+export type LoadMessage = { type: 'messenger' } | { type: 'job'; job: Job };

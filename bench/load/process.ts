@@ -1,11 +1,11 @@
 /**
  * The bench's load process (forked by load/index.ts): the citizens and their messenger. It serves
- * the Bot-API fake every target replies through (dev/bot-api-sandbox.ts), so a citizen learns of
- * a reply the moment it is sent, and it sends the webhooks and times them. It runs apart from the
- * bench's main process (the GSB sandbox) and from the libSQL server, so that no shared event loop
- * adds its waits to what it measures.
+ * the Bot-API fake every target replies through (the local stack's Bale sandbox), so a citizen
+ * learns of a reply the moment it is sent, and it sends the webhooks and times them. It runs apart
+ * from the bench's main process (the GSB sandbox) and from the libSQL server, so that no shared
+ * event loop adds its waits to what it measures.
  */
-import { startBotApiSandbox } from '../../dev/bot-api-sandbox.ts';
+import { startLocalStack } from '../../dev/local-stack.ts';
 import type { ConversationTimings, Job, JobResult, LoadMessage, Target, WebhookTimings } from './jobs.ts';
 
 /** A request that takes this long counts as unanswered (status 0). */
@@ -226,8 +226,8 @@ async function run(job: Job): Promise<JobResult> {
 process.on('message', (message: LoadMessage) => {
   const done =
     message.type === 'messenger'
-      ? startBotApiSandbox({ token: message.token, onBotMessage: (reply) => onReply(reply.chat_id) }).then(
-          (server) => ({ url: server.url }),
+      ? startLocalStack({ parts: ['bale'], bale: { onBotMessage: (reply) => onReply(reply.chat_id) } }).then(
+          (stack) => ({ url: stack.urls.bale }),
         )
       : run(message.job);
   done.then(

@@ -3,7 +3,12 @@
  * fails the whole pipeline (an HTTP status and a JSON body, and the stream is dropped), while a
  * StatementError is one request's result inside a 200 response and leaves the stream usable.
  */
-import type { ErrorJson } from './protocol.ts';
+
+/** An error as the protocol writes it, in a failed result or a failed batch step. */
+export interface ErrorJson {
+  message: string;
+  code: string;
+}
 
 export class HttpError extends Error {
   constructor(

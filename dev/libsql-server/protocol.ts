@@ -3,7 +3,7 @@
  * into checked messages (anything malformed is a PROTOCOL_ERROR for the whole pipeline, as in
  * sqld), and encoding SQLite values the way sqld writes them.
  */
-import { protocolError } from './errors.ts';
+import { type ErrorJson, protocolError } from './errors.ts';
 
 export type Version = 2 | 3;
 export type SqlValue = null | bigint | number | string | Uint8Array;
@@ -44,10 +44,6 @@ type ValueJson =
   | { type: 'float'; value: number }
   | { type: 'text'; value: string }
   | { type: 'blob'; base64: string };
-export interface ErrorJson {
-  message: string;
-  code: string;
-}
 export interface StmtResultJson {
   cols: { name: string; decltype: string | null }[];
   rows: ValueJson[][];

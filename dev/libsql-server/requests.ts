@@ -7,7 +7,7 @@ import { type Args, runBatch } from './connection.ts';
 import { HttpError, StatementError } from './errors.ts';
 import type { Stmt, StreamRequest, StreamResponse, StreamResult } from './protocol.ts';
 import { type ParsedStatement, splitStatements } from './sql-statements.ts';
-import type { Stream } from './streams.ts';
+import type { Stream } from './stream.ts';
 
 const MAX_STORED_SQLS = 50;
 const MAX_STORED_SQL_BYTES = 5_000;

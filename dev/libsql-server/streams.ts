@@ -1,52 +1,20 @@
 /**
- * Streams and their batons: each stream owns one connection (so a transaction spans requests),
- * a baton that works once and rotates with every pipeline, sqld's 10 s idle expiry, and the
- * registry that finds a stream from its baton and closes them all on shutdown.
+ * The stream registry: finds a stream from its baton (one that works once and rotates with every
+ * pipeline), runs the pipeline's requests on it, expires it after sqld's 10 s idle, pools the
+ * connections of closed streams, and closes them all on shutdown.
  */
 import { randomBytes } from 'node:crypto';
 import { Connection } from './connection.ts';
 import { HttpError } from './errors.ts';
-import { decodePipeline, type PipelineResponse, type SqlSource, type Version } from './protocol.ts';
+import { decodePipeline, type PipelineResponse, type Version } from './protocol.ts';
 import { handleRequest } from './requests.ts';
+import { Stream } from './stream.ts';
 
 const STREAM_EXPIRY_MS = 10_000;
 /** Idle connections kept for reuse. */
 const MAX_IDLE = 16;
 /** How long an expired stream's baton keeps answering "expired" rather than "invalid". */
 const EXPIRED_MEMORY_MS = 300_000;
-
-export class Stream {
-  readonly id = randomBytes(12).toString('base64url');
-  readonly sqls = new Map<number, string>();
-  /** The nonce the next baton must carry; rotated on every request so a baton works once. */
-  nonce = '';
-  expired = false;
-  timer: NodeJS.Timeout | undefined;
-
-  constructor(
-    public conn: Connection | null,
-    /** Takes the connection back when the stream closes (the registry pools it). */
-    private readonly giveBack: (conn: Connection) => void,
-  ) {}
-
-  connection(): Connection {
-    if (this.conn === null) throw new HttpError(400, 'The stream has already been closed', 'STREAM_CLOSED');
-    return this.conn;
-  }
-
-  close(): void {
-    const conn = this.conn;
-    this.conn = null;
-    if (conn) this.giveBack(conn);
-  }
-
-  resolveSql(source: SqlSource): string {
-    if (source.sql !== undefined) return source.sql;
-    const sql = this.sqls.get(source.sqlId!);
-    if (sql === undefined) throw new HttpError(400, `SQL text with id ${source.sqlId} was not found`, 'SQL_NOT_FOUND');
-    return sql;
-  }
-}
 
 export class StreamRegistry {
   readonly #file: string;

@@ -23,12 +23,12 @@ import {
   readSignature,
   responseMessage,
 } from './signing/message-signature.ts';
-import { type ChannelKey, LABEL, signRequest } from './signing/profile.ts';
+import { LABEL, type SigningKey, signRequest } from './signing/profile.ts';
 import { verifyResponse } from './signing/verifier.ts';
 
 /** Our signing key, and the keys the organisation signs its answers with, by key id. */
 export interface SigningKeys {
-  signer: ChannelKey;
+  signer: SigningKey;
   responseKeys: ReadonlyMap<string, CryptoKey>;
 }
 

@@ -5,17 +5,9 @@
  *
  * Sizes: `npm test` runs each scenario small; `npm run test:faults` (FAULTS=full) at full size.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { startBotApiSandbox } from '../../dev/bot-api-sandbox.ts';
-import { startGapSandbox } from '../../dev/gap-sandbox.ts';
-import { startGsbSandbox } from '../../dev/gsb-sandbox.ts';
-import { startLibsqlServer } from '../../dev/libsql-server/index.ts';
-import { localBale, localGap, localGsb, workerVars } from '../../dev/local-settings.ts';
-import { applyMigrations } from '../../dev/migrate.ts';
-import type { RunningServer } from '../../dev/serve.ts';
+import { localBale } from '../../dev/local-settings.ts';
+import { startLocalStack } from '../../dev/local-stack.ts';
 import { renderBotApiMessages } from '../../src/channels/bot-api/render.ts';
 import { step } from '../../src/conversation/engine.ts';
 import type { ConversationState } from '../../src/conversation/state.ts';
@@ -46,18 +38,13 @@ export interface FaultStack {
 }
 
 export async function startFaultStack(): Promise<FaultStack> {
-  const dir = mkdtempSync(join(tmpdir(), 'pishkhan-faults-'));
-  const servers: RunningServer[] = [];
   const entries: EntryProcess[] = [];
-  const libsql = await startLibsqlServer({ file: join(dir, 'pishkhan.db') });
-  servers.push(libsql);
-  await applyMigrations(libsql.url);
   // The bus keeps its idempotency records in the database, as it would across its own restarts.
-  const gsb = await startGsbSandbox({ ...localGsb, libsqlUrl: libsql.url, hangMs: 30_000 });
-  const gap = await startGapSandbox({ token: localGap.token });
-  const bale = await startBotApiSandbox({ token: localBale.token, secretToken: localBale.secretToken });
-  servers.push(gsb, gap, bale);
-  const vars = workerVars({ libsql: libsql.url, gsb: gsb.url, gap: gap.url, bale: bale.url });
+  const stack = await startLocalStack({
+    parts: ['libsql', 'gsb', 'gap', 'bale'],
+    gsb: { recordsInLibsql: true, hangMs: 30_000 },
+  });
+  const { vars, urls } = stack;
   const deps = await depsFor(vars);
   const boot = async (port?: number) => {
     const settings = { HOST: '127.0.0.1', PORT: String(port ?? (await freePort())), SWEEP_INTERVAL_S: '1' };
@@ -67,16 +54,15 @@ export async function startFaultStack(): Promise<FaultStack> {
   };
   return {
     deps,
-    libsqlUrl: libsql.url,
-    gsbUrl: gsb.url,
-    baleUrl: bale.url,
+    libsqlUrl: urls.libsql,
+    gsbUrl: urls.gsb,
+    baleUrl: urls.bale,
     entries,
     boot,
     async stop() {
       await Promise.all(entries.splice(0).map((entry) => stopEntry(entry)));
       deps.store.db.$client.close();
-      await Promise.all(servers.map((server) => server.close()));
-      rmSync(dir, { recursive: true, force: true });
+      await stack.stop();
     },
   };
 }

@@ -4,17 +4,10 @@
  * it; the suite checks that it serves the webhook, runs the sweep on its own timer, and finishes
  * the work in flight when it is stopped.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGapSandbox } from '../../dev/gap-sandbox.ts';
-import { startGsbSandbox } from '../../dev/gsb-sandbox.ts';
-import { startLibsqlServer } from '../../dev/libsql-server/index.ts';
-import { localGap, localGsb, workerVars } from '../../dev/local-settings.ts';
-import { applyMigrations } from '../../dev/migrate.ts';
-import type { RunningServer } from '../../dev/serve.ts';
+import { localGap } from '../../dev/local-settings.ts';
+import { type LocalStack, startLocalStack } from '../../dev/local-stack.ts';
 import { type Deps, depsFor } from '../../src/deps.ts';
 import { fa } from '../../src/i18n/fa.ts';
 import { DB_DEADLINE_MS } from '../../src/store/db.ts';
@@ -39,8 +32,7 @@ const newChatId = () => String(10_000_000 + Math.floor(Math.random() * 89_999_99
  */
 export function describeEntry(name: string, command: readonly [string, ...string[]]): void {
   describe(name, () => {
-    let dir: string;
-    const servers: RunningServer[] = [];
+    let stack: LocalStack<'libsql' | 'gsb' | 'gap'>;
     let gapUrl: string;
     let libsqlUrl: string;
     let deps: Deps;
@@ -49,17 +41,9 @@ export function describeEntry(name: string, command: readonly [string, ...string
     let url: string;
 
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'pishkhan-runtime-'));
-      const libsql = await startLibsqlServer({ file: join(dir, 'pishkhan.db') });
-      servers.push(libsql);
-      libsqlUrl = libsql.url;
-      await applyMigrations(libsql.url);
-      const gsb = await startGsbSandbox(localGsb);
-      servers.push(gsb);
-      const gap = await startGapSandbox({ token: localGap.token });
-      servers.push(gap);
-      gapUrl = gap.url;
-      const vars = workerVars({ libsql: libsql.url, gsb: gsb.url, gap: gap.url });
+      stack = await startLocalStack({ parts: ['libsql', 'gsb', 'gap'] });
+      ({ libsql: libsqlUrl, gap: gapUrl } = stack.urls);
+      const { vars } = stack;
       deps = await depsFor(vars);
       // PORT 0: a free port, logged.
       entry = await startEntry(command, { ...vars, HOST: '127.0.0.1', PORT: '0', SWEEP_INTERVAL_S: '1' });
@@ -70,8 +54,7 @@ export function describeEntry(name: string, command: readonly [string, ...string
       // Only if a test failed before the stop did: this one does not wait for work in flight.
       if (entry) await stopEntry(entry);
       deps?.store.db.$client.close();
-      await Promise.all(servers.map((server) => server.close()));
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      await stack?.stop();
     });
 
     it('listens on 127.0.0.1 and says where in one log line', () => {

@@ -3,22 +3,13 @@
  * server (migrated), the GSB sandbox, the Gap sandbox (the worker's settings name it) and the Soroush
  * legacy sandbox; and the citizen's side of the legacy chat.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'vitest';
-import { startGapSandbox } from '../../dev/gap-sandbox.ts';
-import { startGsbSandbox } from '../../dev/gsb-sandbox.ts';
-import { startLibsqlServer } from '../../dev/libsql-server/index.ts';
-import { localGap, localGsb, localSoroushLegacy, workerVars } from '../../dev/local-settings.ts';
-import { applyMigrations } from '../../dev/migrate.ts';
-import type { RunningServer } from '../../dev/serve.ts';
-import {
-  type LegacyBotMessage,
-  type LegacyConnection,
-  type SoroushLegacySandboxOptions,
-  startSoroushLegacySandbox,
-} from '../../dev/soroush-legacy-sandbox.ts';
+import { startLocalStack } from '../../dev/local-stack.ts';
+import type {
+  LegacyBotMessage,
+  LegacyConnection,
+  SoroushLegacySandboxOptions,
+} from '../../dev/sandboxes/soroush-legacy/index.ts';
 import { menuKeyboard } from '../../src/conversation/keyboards.ts';
 import { catalogue } from '../../src/services/catalogue.ts';
 
@@ -29,28 +20,8 @@ export interface LegacyStack {
 }
 
 export async function startLegacyStack(legacy: Omit<SoroushLegacySandboxOptions, 'token'> = {}): Promise<LegacyStack> {
-  const dir = mkdtempSync(join(tmpdir(), 'pishkhan-legacy-'));
-  const servers: RunningServer[] = [];
-  const stop = async () => {
-    await Promise.all(servers.map((server) => server.close()));
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    const libsql = await startLibsqlServer({ file: join(dir, 'pishkhan.db') });
-    servers.push(libsql);
-    await applyMigrations(libsql.url);
-    const gsb = await startGsbSandbox(localGsb);
-    servers.push(gsb);
-    const gap = await startGapSandbox({ token: localGap.token });
-    servers.push(gap);
-    const sandbox = await startSoroushLegacySandbox({ token: localSoroushLegacy.token, ...legacy });
-    servers.push(sandbox);
-    const vars = workerVars({ libsql: libsql.url, gsb: gsb.url, gap: gap.url, soroushLegacy: sandbox.url });
-    return { vars, legacyUrl: sandbox.url, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const stack = await startLocalStack({ parts: ['libsql', 'gsb', 'gap', 'soroushLegacy'], soroushLegacy: legacy });
+  return { vars: stack.vars, legacyUrl: stack.urls.soroushLegacy, stop: stack.stop };
 }
 
 /** A citizen's opaque id, ~60 characters as Soroush's are, fresh per test. */

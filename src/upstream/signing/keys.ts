@@ -1,5 +1,5 @@
 /**
- * The channel's Ed25519 keys as JWKs (RFC 8037): a private JWK is the secret GSB_SIGNING_KEY, public
+ * The link's Ed25519 keys as JWKs (RFC 8037): a private JWK is the secret GSB_SIGNING_KEY, public
  * JWKs with a `kid` form the JWK sets the other side trusts (GSB_RESPONSE_KEYS for the bus's answer
  * keys, the sandbox's trusted client keys). Imported through WebCrypto, never as raw bytes, and
  * never extractable once imported.

@@ -1,5 +1,5 @@
 /**
- * The signed channel's problem types (RFC 9457), one per refusal of the verifier
+ * The signed link's problem types (RFC 9457), one per refusal of the verifier
  * (docs/bus.md#problem-types), all under https://pishkhan.ir/problems/. A client can act on `type`
  * alone; `detail` explains the case with component names, key ids and times, never with header
  * values or body content.
@@ -8,7 +8,7 @@
 const BASE = 'https://pishkhan.ir/problems/';
 
 /** Every problem the channel can answer with: its type URI, title and HTTP status. */
-export const CHANNEL_PROBLEMS = {
+export const PROBLEMS = {
   signatureMissing: { type: `${BASE}signature-missing`, title: 'The message is not signed', status: 401 },
   signatureMalformed: {
     type: `${BASE}signature-malformed`,
@@ -48,7 +48,7 @@ export const CHANNEL_PROBLEMS = {
   },
 } as const;
 
-export type ProblemKind = keyof typeof CHANNEL_PROBLEMS;
+export type ProblemKind = keyof typeof PROBLEMS;
 
 /** An RFC 9457 problem details object. */
 export interface Problem {
@@ -60,5 +60,5 @@ export interface Problem {
 
 /** The problem of `kind`, with a detail that must not hold personal data. */
 export function problem(kind: ProblemKind, detail: string): Problem {
-  return { ...CHANNEL_PROBLEMS[kind], detail };
+  return { ...PROBLEMS[kind], detail };
 }

@@ -46,7 +46,7 @@ export const RESPONSE_COMPONENTS: readonly ComponentId[] = [
 ];
 
 /** A signing key and the id the other side knows it by. */
-export interface ChannelKey {
+export interface SigningKey {
   readonly key: CryptoKey;
   readonly keyId: string;
 }
@@ -68,7 +68,7 @@ export interface SignRequestOptions {
 export async function signRequest(
   request: RequestMessage,
   body: BufferSource,
-  signer: ChannelKey,
+  signer: SigningKey,
   { now = Date.now, expiresInS = WINDOW_S, components = REQUEST_COMPONENTS }: SignRequestOptions = {},
 ): Promise<[string, string][]> {
   const created = Math.floor(now() / 1000);
@@ -85,7 +85,7 @@ export async function signResponse(
   response: ResponseMessage,
   body: BufferSource,
   request: RequestMessage,
-  signer: ChannelKey,
+  signer: SigningKey,
   { now = Date.now }: { now?: () => number } = {},
 ): Promise<[string, string][]> {
   const params = { created: Math.floor(now() / 1000), keyid: signer.keyId, alg: ALG };

@@ -3,12 +3,12 @@
  * with Last-Event-ID, no message twice, the idle reconnect and the silence warning.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { RunningServer } from '../../../dev/serve.ts';
+import type { RunningServer } from '../../../dev/sandboxes/kit/serve.ts';
 import {
   type LegacyConnection,
   type SoroushLegacySandboxOptions,
   startSoroushLegacySandbox,
-} from '../../../dev/soroush-legacy-sandbox.ts';
+} from '../../../dev/sandboxes/soroush-legacy/index.ts';
 import { type EventStreamSettings, readEventStream } from '../../../src/channels/soroush-legacy/stream.ts';
 import type { WebhookBody } from '../../../src/channels/types.ts';
 

@@ -1,7 +1,11 @@
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type BotApiBotMessage, createBotApiSandbox, startBotApiSandbox } from '../../../dev/bot-api-sandbox.ts';
-import { listen, type RunningServer } from '../../../dev/serve.ts';
+import {
+  type BotApiBotMessage,
+  createBotApiSandbox,
+  startBotApiSandbox,
+} from '../../../dev/sandboxes/bot-api/index.ts';
+import { listen, type RunningServer } from '../../../dev/sandboxes/kit/serve.ts';
 import { parseExactJson } from '../../../src/channels/exact-json.ts';
 
 const TOKEN = '1000001:sandbox-token';

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGapSandbox, type GapBotMessage, startGapSandbox } from '../../../dev/gap-sandbox.ts';
-import { listen, type RunningServer } from '../../../dev/serve.ts';
+import { createGapSandbox, type GapBotMessage, startGapSandbox } from '../../../dev/sandboxes/gap/index.ts';
+import { listen, type RunningServer } from '../../../dev/sandboxes/kit/serve.ts';
 
 const TOKEN = 'a'.repeat(64);
 type App = ReturnType<typeof createGapSandbox>;

@@ -1,15 +1,15 @@
 /**
- * The GSB sandbox as the verifying side of the signed channel (gsb-channel.md §3): each refusal
+ * The GSB sandbox as the verifying side of the signed link (docs/bus.md#verifier): each refusal
  * with its own problem type, idempotency (422, 409, replay re-signed, the work done once), nonces
  * shared through libSQL, key rotation, and the timeout and tamper faults.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGsbSandbox, type GsbCall, MAGIC_POSTCODES, startGsbSandbox } from '../../../dev/gsb-sandbox.ts';
+import { createGsbSandbox, type GsbCall, MAGIC_POSTCODES, startGsbSandbox } from '../../../dev/sandboxes/gsb/index.ts';
 import { contentDigest } from '../../../src/upstream/signing/content-digest.ts';
 import { generateKeyPair, importSigningKey } from '../../../src/upstream/signing/keys.ts';
 import { coveredComponents, signMessage } from '../../../src/upstream/signing/message-signature.ts';
-import { CHANNEL_PROBLEMS, type ProblemKind } from '../../../src/upstream/signing/problems.ts';
-import { type ChannelKey, REQUEST_COMPONENTS } from '../../../src/upstream/signing/profile.ts';
+import { PROBLEMS, type ProblemKind } from '../../../src/upstream/signing/problems.ts';
+import { REQUEST_COMPONENTS, type SigningKey } from '../../../src/upstream/signing/profile.ts';
 import {
   clientSigner,
   getToken,
@@ -35,11 +35,11 @@ const at = (offsetS: number) => () => Date.now() + offsetS * 1000;
 async function expectRefused(app: App, prepared: Prepared, kind: ProblemKind): Promise<void> {
   const response = await send(app, prepared);
   expect(response.headers.get('content-type')).toBe('application/problem+json');
-  expect(await problemType(response)).toBe(CHANNEL_PROBLEMS[kind].type);
-  expect(response.status).toBe(CHANNEL_PROBLEMS[kind].status);
+  expect(await problemType(response)).toBe(PROBLEMS[kind].type);
+  expect(response.status).toBe(PROBLEMS[kind].status);
   expect((await verifyAnswer(response, prepared.message)).ok).toBe(true);
   const calls = await readCalls(app);
-  expect(calls.at(-1)).toMatchObject({ problem: CHANNEL_PROBLEMS[kind].type, performed: false });
+  expect(calls.at(-1)).toMatchObject({ problem: PROBLEMS[kind].type, performed: false });
 }
 
 describe('the sandbox verifies every operation call', () => {
@@ -108,7 +108,7 @@ describe('the sandbox verifies every operation call', () => {
 
   it('refuses an unknown key id and a revoked one', async () => {
     const { privateJwk } = await generateKeyPair('nobody-1');
-    const stranger: ChannelKey = { key: await importSigningKey(privateJwk), keyId: 'nobody-1' };
+    const stranger: SigningKey = { key: await importSigningKey(privateJwk), keyId: 'nobody-1' };
     await expectRefused(app, await prepare({ token, fields: POSTCODE, signer: stranger }), 'keyUnknown');
     const revoking = createGsbSandbox(sandboxOptions({ revokedKeyIds: 'pishkhan-local-1' }));
     await expectRefused(revoking, await prepare({ token: await getToken(revoking), fields: POSTCODE }), 'keyRevoked');
@@ -151,7 +151,7 @@ describe('the sandbox verifies every operation call', () => {
     const prepared = await prepare({ token, fields: POSTCODE });
     const headers = prepared.message.headers.filter(([name]) => !name.startsWith('signature'));
     const response = await send(app, { ...prepared, message: { ...prepared.message, headers } });
-    expect(await problemType(response)).toBe(CHANNEL_PROBLEMS.signatureMissing.type);
+    expect(await problemType(response)).toBe(PROBLEMS.signatureMissing.type);
   });
 });
 
@@ -265,7 +265,7 @@ describe('key rotation', () => {
     const signers = await Promise.all(
       pairs.map(async ({ privateJwk }) => ({ key: await importSigningKey(privateJwk), keyId: privateJwk.kid })),
     );
-    const [old, next] = signers as [ChannelKey, ChannelKey];
+    const [old, next] = signers as [SigningKey, SigningKey];
     const trustedKeys = { keys: pairs.map(({ publicJwk }) => publicJwk) };
 
     const both = createGsbSandbox(sandboxOptions({ trustedKeys }));
@@ -316,7 +316,7 @@ describe('timeout and tamper faults', () => {
       const verdict = await verifyAnswer(await send(app, prepared), prepared.message);
       refusals.push(verdict.ok ? 'accepted' : verdict.problem.type);
     }
-    expect(refusals).toEqual([CHANNEL_PROBLEMS.contentDigestMismatch.type, CHANNEL_PROBLEMS.signatureInvalid.type]);
+    expect(refusals).toEqual([PROBLEMS.contentDigestMismatch.type, PROBLEMS.signatureInvalid.type]);
     expect((await readCalls(app)).map((call) => call.tampered)).toEqual([true, true]);
   });
 });

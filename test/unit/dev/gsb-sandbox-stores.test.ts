@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryIdempotencyStore } from '../../../dev/gsb-sandbox/idempotency.ts';
+import { type LibsqlServer, startLibsqlServer } from '../../../dev/libsql-server/index.ts';
+import { MemoryIdempotencyStore } from '../../../dev/sandboxes/gsb/idempotency.ts';
 import {
   IN_FLIGHT_TTL_MS,
   LibsqlIdempotencyStore,
   LibsqlNonceStore,
   SandboxDatabase,
-} from '../../../dev/gsb-sandbox/stores.ts';
-import { type LibsqlServer, startLibsqlServer } from '../../../dev/libsql-server/index.ts';
+} from '../../../dev/sandboxes/gsb/stores.ts';
 
 let server: LibsqlServer;
 let db: SandboxDatabase;

@@ -8,7 +8,7 @@ import {
   MAGIC_PERSONAL,
   MAGIC_POSTCODES,
   startGsbSandbox,
-} from '../../../dev/gsb-sandbox.ts';
+} from '../../../dev/sandboxes/gsb/index.ts';
 import { billService } from '../../../src/services/bill.ts';
 import {
   billCheckDigit,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSoroushLegacySandbox, type LegacyBotMessage } from '../../../dev/soroush-legacy-sandbox.ts';
+import { createSoroushLegacySandbox, type LegacyBotMessage } from '../../../dev/sandboxes/soroush-legacy/index.ts';
 
 const TOKEN = 'legacy-sandbox-token';
 type App = ReturnType<typeof createSoroushLegacySandbox>;

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBotApiSandbox } from '../../../dev/bot-api-sandbox.ts';
 import { localBale, localSoroush } from '../../../dev/local-settings.ts';
-import { listen, type RunningServer } from '../../../dev/serve.ts';
+import { startBotApiSandbox } from '../../../dev/sandboxes/bot-api/index.ts';
+import { listen, type RunningServer } from '../../../dev/sandboxes/kit/serve.ts';
 import { runWebhooks } from '../../../ops/webhooks.ts';
 
 const servers: RunningServer[] = [];

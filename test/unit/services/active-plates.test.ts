@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { platesFor } from '../../../dev/gsb-sandbox/data.ts';
+import { platesFor } from '../../../dev/sandboxes/gsb/records.ts';
 import { activePlatesService as service } from '../../../src/services/active-plates.ts';
 import { IDENTITY } from './identity.ts';
 

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { licensesFor } from '../../../dev/gsb-sandbox/data.ts';
+import { licensesFor } from '../../../dev/sandboxes/gsb/records.ts';
 import { licenseStatusService as service } from '../../../src/services/license-status.ts';
 import { IDENTITY } from './identity.ts';
 

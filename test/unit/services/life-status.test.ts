@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { lifeStatusFor } from '../../../dev/gsb-sandbox/data.ts';
+import { lifeStatusFor } from '../../../dev/sandboxes/gsb/records.ts';
 import { faServices } from '../../../src/i18n/fa-services.ts';
 import { faValidation } from '../../../src/i18n/fa-validation.ts';
 import { lifeStatusService as service } from '../../../src/services/life-status.ts';

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { negativePointsFor } from '../../../dev/gsb-sandbox/data.ts';
+import { negativePointsFor } from '../../../dev/sandboxes/gsb/records.ts';
 import { faValidation } from '../../../src/i18n/fa-validation.ts';
 import { negativePointsService as service } from '../../../src/services/negative-points.ts';
 import { schemaOf } from '../../../src/services/types.ts';

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { passportFor } from '../../../dev/gsb-sandbox/data.ts';
+import { passportFor } from '../../../dev/sandboxes/gsb/records.ts';
 import { faServices } from '../../../src/i18n/fa-services.ts';
 import { passportService as service } from '../../../src/services/passport.ts';
 import { IDENTITY } from './identity.ts';

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createGsbSandbox } from '../../../dev/gsb-sandbox.ts';
+import { createGsbSandbox } from '../../../dev/sandboxes/gsb/index.ts';
 import { createKeyedHash, type KeyedHash } from '../../../src/crypto/keyed-hash.ts';
 import { billService } from '../../../src/services/bill.ts';
 import { postcodeService } from '../../../src/services/postcode.ts';

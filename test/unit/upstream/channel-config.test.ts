@@ -1,5 +1,5 @@
 /**
- * The signed channel's three settings: required, checked, and named (never quoted) when wrong.
+ * The signed link's three settings: required, checked, and named (never quoted) when wrong.
  */
 import { describe, expect, it } from 'vitest';
 import { localChannelVars, localClientKey } from '../../../dev/local-keys.ts';

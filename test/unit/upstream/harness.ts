@@ -1,22 +1,18 @@
 /**
- * What the channel's tests share: the sandbox's settings with the local keys, signed requests
+ * What the upstream client's tests share: the sandbox's settings with the local keys, signed requests
  * made by hand (to be bent by the refusal tests), the sandbox's answers checked, the client wired
  * to a sandbox app, a clock the tests move, and a migrated libSQL database of their own.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Hono } from 'hono';
-import type { GsbCall, GsbSandboxOptions } from '../../../dev/gsb-sandbox.ts';
-import { startLibsqlServer } from '../../../dev/libsql-server/index.ts';
 import { localChannelVars, localClientKey, localSandboxKey, localSandboxKeys } from '../../../dev/local-keys.ts';
-import { applyMigrations } from '../../../dev/migrate.ts';
+import { startLocalStack } from '../../../dev/local-stack.ts';
+import type { GsbCall, GsbSandboxOptions } from '../../../dev/sandboxes/gsb/index.ts';
 import { loadGsbKeys } from '../../../src/upstream/gsb/keys.ts';
 import { gsbClient } from '../../../src/upstream/gsb/pgsb.ts';
 import type { SignedClient, SignedClientOptions } from '../../../src/upstream/signed-client.ts';
 import { importSigningKey, importVerifyKeys } from '../../../src/upstream/signing/keys.ts';
 import { type RequestMessage, responseMessage } from '../../../src/upstream/signing/message-signature.ts';
-import { type ChannelKey, type SignRequestOptions, signRequest } from '../../../src/upstream/signing/profile.ts';
+import { type SigningKey, type SignRequestOptions, signRequest } from '../../../src/upstream/signing/profile.ts';
 import { type Refusal, type Verified, verifyResponse } from '../../../src/upstream/signing/verifier.ts';
 
 export const BASE_URL = 'http://gsb.test';
@@ -40,7 +36,7 @@ const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 const encoder = new TextEncoder();
 
 /** The local client key, as the client signs with it. */
-export async function clientSigner(): Promise<ChannelKey> {
+export async function clientSigner(): Promise<SigningKey> {
   return { key: await importSigningKey(localClientKey), keyId: localClientKey.kid };
 }
 
@@ -75,7 +71,7 @@ export interface PrepareOptions {
   /** The body's `requestId`: the idempotency key unless given. */
   requestId?: string;
   pid?: string;
-  signer?: ChannelKey;
+  signer?: SigningKey;
   sign?: SignRequestOptions;
 }
 
@@ -173,14 +169,6 @@ function publicHalf<T extends { d: string }>({ d: _private, ...publicJwk }: T): 
 
 /** A migrated database on a local libSQL server of its own. */
 export async function startDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'pishkhan-channel-'));
-  const server = await startLibsqlServer({ file: join(dir, 'test.db') });
-  await applyMigrations(server.url);
-  return {
-    url: server.url,
-    async stop() {
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const stack = await startLocalStack({ parts: ['libsql'] });
+  return { url: stack.urls.libsql, stop: stack.stop };
 }

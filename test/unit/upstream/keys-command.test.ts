@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createGsbSandbox } from '../../../dev/gsb-sandbox.ts';
+import { createGsbSandbox } from '../../../dev/sandboxes/gsb/index.ts';
 import { readConfig } from '../../../src/config.ts';
 import { loadGsbKeys } from '../../../src/upstream/gsb/keys.ts';
 import { getToken, prepare, sandboxOptions, send } from './harness.ts';

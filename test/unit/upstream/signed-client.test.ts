@@ -5,8 +5,8 @@
  */
 import * as v from 'valibot';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createGsbSandbox, MAGIC_POSTCODES } from '../../../dev/gsb-sandbox.ts';
 import { localSandboxKey } from '../../../dev/local-keys.ts';
+import { createGsbSandbox, MAGIC_POSTCODES } from '../../../dev/sandboxes/gsb/index.ts';
 import { UpstreamError } from '../../../src/errors.ts';
 import { postcodeService } from '../../../src/services/postcode.ts';
 import { schemaOf } from '../../../src/services/types.ts';
@@ -14,7 +14,7 @@ import type { UpstreamCall } from '../../../src/types.ts';
 import { contentDigest } from '../../../src/upstream/signing/content-digest.ts';
 import { importSigningKey } from '../../../src/upstream/signing/keys.ts';
 import { requestMessage } from '../../../src/upstream/signing/message-signature.ts';
-import { CHANNEL_PROBLEMS } from '../../../src/upstream/signing/problems.ts';
+import { PROBLEMS } from '../../../src/upstream/signing/problems.ts';
 import { signResponse } from '../../../src/upstream/signing/profile.ts';
 import { appFetcher, clientFor, manualClock, POSTCODE_OP, readCalls, sandboxOptions } from './harness.ts';
 
@@ -203,10 +203,8 @@ describe('answers the client refuses', () => {
     const draws = [0.1, 0.1, 0.1, 0.9]; // tamper with the body, then with the key
     const app = createGsbSandbox(sandboxOptions({ tamperRate: 1, random: () => draws.shift() ?? 0.5 }));
     const client = await clientFor(app);
-    await expect(client.call(postcodeCall(), 'pishkhan-9-0')).rejects.toThrow(
-      CHANNEL_PROBLEMS.contentDigestMismatch.type,
-    );
-    await expect(client.call(postcodeCall(), 'pishkhan-9-1')).rejects.toThrow(CHANNEL_PROBLEMS.signatureInvalid.type);
+    await expect(client.call(postcodeCall(), 'pishkhan-9-0')).rejects.toThrow(PROBLEMS.contentDigestMismatch.type);
+    await expect(client.call(postcodeCall(), 'pishkhan-9-1')).rejects.toThrow(PROBLEMS.signatureInvalid.type);
     expect(await readCalls(app)).toHaveLength(2);
   });
 
@@ -220,7 +218,7 @@ describe('answers the client refuses', () => {
     const client = await clientFor(app, { fetcher });
     const refusal = client.call(postcodeCall(), 'pishkhan-10-0');
     await expect(refusal).rejects.toBeInstanceOf(UpstreamError);
-    await expect(refusal).rejects.toThrow(CHANNEL_PROBLEMS.signatureMissing.type);
+    await expect(refusal).rejects.toThrow(PROBLEMS.signatureMissing.type);
   });
 });
 

@@ -9,11 +9,11 @@ import {
   signMessage,
 } from '../../../../src/upstream/signing/message-signature.ts';
 import { MemoryNonceStore } from '../../../../src/upstream/signing/nonce-store.ts';
-import { CHANNEL_PROBLEMS, type ProblemKind } from '../../../../src/upstream/signing/problems.ts';
+import { PROBLEMS, type ProblemKind } from '../../../../src/upstream/signing/problems.ts';
 import {
-  type ChannelKey,
   REQUEST_COMPONENTS,
   RESPONSE_COMPONENTS,
+  type SigningKey,
   type SignRequestOptions,
   signRequest,
   signResponse,
@@ -42,9 +42,9 @@ const unsigned: RequestMessage = {
   ],
 };
 
-let client: ChannelKey;
-let stranger: ChannelKey; // a key nobody trusts, used under the client's key id
-let bus: ChannelKey;
+let client: SigningKey;
+let stranger: SigningKey; // a key nobody trusts, used under the client's key id
+let bus: SigningKey;
 let clientKeys: Map<string, CryptoKey>;
 let busKeys: Map<string, CryptoKey>;
 
@@ -74,7 +74,7 @@ function verifier(nonces = new MemoryNonceStore(() => NOW)) {
 }
 
 function refusedAs(result: Verified | Refusal, kind: ProblemKind): void {
-  expect(result.ok ? 'accepted' : result.problem.type).toBe(CHANNEL_PROBLEMS[kind].type);
+  expect(result.ok ? 'accepted' : result.problem.type).toBe(PROBLEMS[kind].type);
 }
 
 /** The message with one header's value replaced (or, with `append`, the header repeated). */
@@ -95,7 +95,7 @@ describe('verifyRequest (docs/bus.md#verifier)', () => {
   });
 
   it('gives every refusal its own problem type', () => {
-    const types = Object.values(CHANNEL_PROBLEMS).map((p) => p.type);
+    const types = Object.values(PROBLEMS).map((p) => p.type);
     expect(new Set(types).size).toBe(types.length);
     for (const type of types) expect(type).toMatch(/^https:\/\/pishkhan\.ir\/problems\/[a-z-]+$/);
   });

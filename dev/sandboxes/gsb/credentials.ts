@@ -1,10 +1,10 @@
 /**
- * The PGSB credentials the GSB sandbox checks (gsb-channel.md §1): the OAuth2 password grant at
+ * The PGSB credentials the GSB sandbox checks (docs/bus.md#token): the OAuth2 password grant at
  * /oauth/token, then each operation call's Bearer token and basicAuthorization header.
  */
 import * as v from 'valibot';
-import type { Problem } from '../../src/upstream/signing/problems.ts';
-import { sameSecret } from '../sandbox-kit.ts';
+import type { Problem } from '../../../src/upstream/signing/problems.ts';
+import { sameSecret } from '../kit/guard.ts';
 import { invalidFields, jsonAnswer, problemAnswer, type StoredAnswer, sandboxProblem } from './answers.ts';
 
 export interface Credentials {

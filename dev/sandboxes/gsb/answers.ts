@@ -1,15 +1,15 @@
 /**
  * What the GSB sandbox answers, before it is signed: JSON envelopes and RFC 9457 problems. The
- * channel's refusals carry the verifier's own problem types (CHANNEL_PROBLEMS); the sandbox's other
+ * channel's refusals carry the verifier's own problem types (PROBLEMS); the sandbox's other
  * problems (token, fields, no record) are named under urn:pishkhan:gsb-sandbox:.
  */
 import * as v from 'valibot';
-import type { Problem } from '../../src/upstream/signing/problems.ts';
+import type { Problem } from '../../../src/upstream/signing/problems.ts';
 import type { StoredAnswer } from './stores.ts';
 
 export type { StoredAnswer };
 
-/** A problem of the sandbox's own, outside the channel's catalogue. */
+/** A problem of the sandbox's own, outside the link's catalogue. */
 export function sandboxProblem(status: number, slug: string, title: string, detail: string): Problem {
   return { type: `urn:pishkhan:gsb-sandbox:${slug}`, title, status, detail };
 }
@@ -23,6 +23,10 @@ export function problemAnswer(problem: Problem, requestId: string | null): Store
     body: JSON.stringify({ type, title, status, detail, requestId }),
   };
 }
+
+/** An answer as it leaves unsigned (the token endpoint's, a control route's). */
+export const toResponse = (answer: StoredAnswer) =>
+  new Response(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType } });
 
 export function jsonAnswer(status: number, value: unknown): StoredAnswer {
   return { status, contentType: 'application/json', body: JSON.stringify(value) };

@@ -1,34 +1,10 @@
-/** Small helpers every sandbox shares: comparing secrets, reading bodies, naming bad fields, waiting. */
+/**
+ * Injected send faults, the same in every messenger sandbox: how far a fault reaches, and the queue
+ * a sandbox takes them from as the bot sends, set and cleared through its control routes.
+ */
 import type { Env, Hono } from 'hono';
 import * as v from 'valibot';
-
-/** Compares secrets without an early exit, so timing does not reveal the common prefix. */
-export function sameSecret(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
-  return diff === 0;
-}
-
-/** The JSON in `raw`, or undefined when it is none (the caller's schema then refuses it). */
-export function parseJson(raw: string, parse: (text: string) => unknown = JSON.parse): unknown {
-  try {
-    return parse(raw);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The paths of the fields a schema refused, never their values (they may be personal). */
-export const fieldsOf = (issues: readonly v.BaseIssue<unknown>[]) =>
-  [...new Set(issues.map((i) => v.getDotPath(i) ?? 'body'))].join(', ');
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** A random id like the messengers' callback ids (16 characters of base 36). */
-export const randomId = () =>
-  Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(36).padStart(2, '0'))
-    .join('')
-    .slice(0, 16);
+import { parseJson } from './basics.ts';
 
 /** A whole number in a control body, written as a number or, by exact JSON parsers, as its digits. */
 const Whole = v.pipe(
@@ -38,8 +14,8 @@ const Whole = v.pipe(
 );
 
 /**
- * How far a fault reaches, the same in every sandbox: the next `count` sends (1 by default), or
- * every send for `forMs` milliseconds; with `rate`, only that share of them, drawn at random.
+ * How far a fault reaches: the next `count` sends (1 by default), or every send for `forMs`
+ * milliseconds; with `rate`, only that share of them, drawn at random.
  */
 export const FaultReach = {
   count: v.optional(v.pipe(Whole, v.minValue(1)), 1),

@@ -4,7 +4,7 @@
  * creates them itself (`sandbox_nonces`, `sandbox_idempotency`) and no migration of the app holds them.
  */
 import { type Client, createClient } from '@libsql/client';
-import type { NonceStore } from '../../src/upstream/signing/nonce-store.ts';
+import type { NonceStore } from '../../../src/upstream/signing/nonce-store.ts';
 
 export interface StoredAnswer {
   status: number;

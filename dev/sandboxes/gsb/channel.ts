@@ -1,12 +1,12 @@
 /**
- * The GSB sandbox's side of the signed channel: the keys it trusts and signs with, and every answer
- * signed as it leaves (gsb-channel.md §2), bound to the request it answers. A tampered answer (a
+ * The GSB sandbox's side of the signed link: the keys it trusts and signs with, and every answer
+ * signed as it leaves (docs/bus.md#answer), bound to the request it answers. A tampered answer (a
  * fault) is the honest answer with its body changed after signing, or signed by a stranger's key
  * under the sandbox's key id.
  */
-import { generateKeyPair, importSigningKey, importVerifyKeys } from '../../src/upstream/signing/keys.ts';
-import { type RequestMessage, SignatureBaseError } from '../../src/upstream/signing/message-signature.ts';
-import { type ChannelKey, signResponse } from '../../src/upstream/signing/profile.ts';
+import { generateKeyPair, importSigningKey, importVerifyKeys } from '../../../src/upstream/signing/keys.ts';
+import { type RequestMessage, SignatureBaseError } from '../../../src/upstream/signing/message-signature.ts';
+import { type SigningKey, signResponse } from '../../../src/upstream/signing/profile.ts';
 import type { StoredAnswer } from './answers.ts';
 
 /** The key settings, as the sandbox's options take them (JSON text, as in the environment, or objects). */
@@ -22,9 +22,9 @@ export interface SandboxKeySettings {
 export interface SandboxKeys {
   trusted: ReadonlyMap<string, CryptoKey>;
   revoked: ReadonlySet<string>;
-  signer: ChannelKey;
+  signer: SigningKey;
   /** A key nobody trusts, for forged answers. */
-  forger: ChannelKey;
+  forger: SigningKey;
 }
 
 export type Tamper = 'body' | 'key' | null;

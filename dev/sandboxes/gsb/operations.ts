@@ -1,16 +1,16 @@
 /**
  * The GSB sandbox's operations table: one entry per catalogue operation path, each checking its
- * body like the bus would and answering from data.ts, with the magic inputs of the unhappy paths.
+ * body like the bus would and answering from data.ts and records.ts, with the magic inputs of the
+ * unhappy paths.
  */
 import * as v from 'valibot';
-import type { Problem } from '../../src/upstream/signing/problems.ts';
-import { billTypeOf, hasBillCheckDigit, UTILITY_BILL_TYPES } from '../../src/validation/bill.ts';
-import { jalaliDate } from '../../src/validation/jalali.ts';
-import { sleep } from '../sandbox-kit.ts';
+import type { Problem } from '../../../src/upstream/signing/problems.ts';
+import { billTypeOf, hasBillCheckDigit, UTILITY_BILL_TYPES } from '../../../src/validation/bill.ts';
+import { jalaliDate } from '../../../src/validation/jalali.ts';
+import { sleep } from '../kit/basics.ts';
 import { invalidFields, sandboxProblem } from './answers.ts';
+import { addressFor, billFor } from './data.ts';
 import {
-  addressFor,
-  billFor,
   licensesFor,
   lifeStatusFor,
   militaryStatusFor,
@@ -18,14 +18,14 @@ import {
   passportFor,
   platesFor,
   trafficFinesFor,
-} from './data.ts';
+} from './records.ts';
 
 /** Postcodes (valid per Iran Post's rule) that take the unhappy paths. */
 export const MAGIC_POSTCODES = { noRecord: '9999999999', upstreamError: '8888888888', slow: '7777777777' } as const;
-/** A bill id (valid per §7, electricity) that has no unpaid bill. */
+/** A bill id (valid, electricity) that has no unpaid bill. */
 export const MAGIC_BILLS = { noRecord: '9999999999921' } as const;
 /**
- * National codes (valid per §7) that take the unhappy paths: Shahkar says the mobile is not theirs
+ * National codes (valid) that take the unhappy paths: Shahkar says the mobile is not theirs
  * (`mismatch`, for any mobile); no personal service has a record of them (`noRecord`: 404 from
  * military status, fines, negative points, licences, plates, passport and life status). Every other
  * valid code matches every mobile, and has records derived from its digits.
