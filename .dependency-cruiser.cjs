@@ -7,7 +7,7 @@
  *   pipeline     pipeline/, deps.ts
  *   parts        conversation/, store/, upstream/, channels/
  *   domain       services/, validation/
- *   foundation   i18n/, crypto/, config.ts, transport.ts, log.ts, errors.ts, backoff.ts, types.ts
+ *   foundation   i18n/, crypto/, metrics/, config.ts, transport.ts, log.ts, errors.ts, backoff.ts, types.ts
  *
  * Within a layer, two folders never import each other both ways (the "parts" rules below fix the
  * one direction each pair may take), and nothing forms a cycle, type-only imports included.
@@ -18,7 +18,7 @@ const layers = [
   ['pipeline', '^src/(pipeline/|deps\\.ts$)'],
   ['parts', '^src/(conversation|store|upstream|channels)/'],
   ['domain', '^src/(services|validation)/'],
-  ['foundation', '^src/(i18n/|crypto/|(config|transport|log|errors|backoff|types)\\.ts$)'],
+  ['foundation', '^src/(i18n/|crypto/|metrics/|(config|transport|log|errors|backoff|types)\\.ts$)'],
 ];
 
 const upward = layers.slice(1).map(([name, path], i) => ({

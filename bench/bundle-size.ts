@@ -1,7 +1,7 @@
 /**
- * `npm run size`: builds the worker as `wrangler deploy` would (dry run, minified), prints the
- * gzip size of the bundle and fails when it is over the budget. The worker is loaded on every
- * cold start near the citizen, so its size is watched like a latency.
+ * `npm run size`: the worker exactly as `wrangler deploy` would upload it (a dry run with
+ * wrangler.toml's own settings, minify included), its gzip size printed and held to a budget. The
+ * worker is loaded on every cold start near the citizen, so its size is watched like a latency.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,18 +11,19 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 /**
- * The target is 64 KiB. drizzle-orm and the libSQL web client alone take about 40 KiB of it, and
- * with every messenger, the signed link, identity binding and the whole catalogue the worker is
- * past the target: the budget stops it growing further unnoticed. (Persian strings weigh more than
- * they look: the bundler writes each letter as a six-byte `\uXXXX` escape.)
+ * Where it is: drizzle-orm with the libSQL HTTP client take about 35 KiB of it (gzip), the Persian
+ * text about 10 KiB (the bundler writes each letter as a six-byte `\uXXXX` escape), the rest is the
+ * messengers, the signed links, the engine, the catalogue and the notices. The target needs the
+ * database client smaller than the libSQL package is; the budget stops the rest growing unnoticed.
  */
-const TARGET_KIB = 64;
-const BUDGET_KIB = 88;
+const TARGET_KIB = 80;
+const BUDGET_KIB = 92;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = mkdtempSync(join(tmpdir(), 'pishkhan-size-'));
 try {
-  execFileSync(`${root}node_modules/.bin/wrangler`, ['deploy', '--dry-run', '--minify', '--outdir', outdir], {
+  // `--env ""`: the top-level (production) worker, as a plain `npm run deploy` uploads it.
+  execFileSync(`${root}node_modules/.bin/wrangler`, ['deploy', '--dry-run', '--env', '', '--outdir', outdir], {
     cwd: root,
     env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' },
     stdio: 'ignore',
@@ -30,7 +31,7 @@ try {
   const bundle = readFileSync(join(outdir, 'index.js'));
   const gzipKiB = gzipSync(bundle).length / 1024;
   console.log(
-    `worker bundle: ${(bundle.length / 1024).toFixed(1)} KiB minified, ${gzipKiB.toFixed(1)} KiB gzip ` +
+    `worker bundle as deployed: ${(bundle.length / 1024).toFixed(1)} KiB, ${gzipKiB.toFixed(1)} KiB gzip ` +
       `(target ${TARGET_KIB} KiB, budget ${BUDGET_KIB} KiB)`,
   );
   if (gzipKiB > BUDGET_KIB) {

@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rawLog } from '../dev/dev-log.ts';
 import { startDevWorker } from '../dev/dev-worker.ts';
 import type { TallyCounts } from '../dev/libsql-server/index.ts';
 import { localBale, workerVars } from '../dev/local-settings.ts';
@@ -164,7 +165,7 @@ async function bench(parts: Parts, abort: AbortSignal): Promise<void> {
     const worker = await startDevWorker({
       ...spec,
       measured: true,
-      showWorkerLog: process.env.BENCH_SHOW_WORKER_LOG === '1',
+      workerLog: process.env.BENCH_SHOW_WORKER_LOG === '1' ? rawLog : undefined,
     });
     parts.add(() => worker.stop());
     const target: Target = { webhookUrl: `${worker.url}${spec.path}`, secretToken: localBale.secretToken };

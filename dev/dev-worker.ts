@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { WorkerLog } from './dev-log.ts';
 import { HOST } from './local-settings.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -19,8 +20,8 @@ export interface DevWorkerOptions {
   vars: Record<string, string>;
   /** 0 or absent picks a free port. */
   port?: number;
-  /** Whether wrangler's output reaches this process's stdout and stderr. */
-  showWorkerLog?: boolean;
+  /** What of wrangler's output reaches this process's stdout and stderr (dev-log.ts); nothing when absent. */
+  workerLog?: WorkerLog;
   /**
    * A worker under measurement: wrangler's devtools inspector detached (attached, it costs about
    * 1.5 ms of CPU in wrangler's own process per outbound fetch) and its request log off.
@@ -41,7 +42,7 @@ export interface DevWorker {
 /** Starts the worker and resolves once it answers 200 on GET /healthz. */
 export async function startDevWorker(options: DevWorkerOptions): Promise<DevWorker> {
   const url = `http://${HOST}:${options.port || (await freePort())}`;
-  const worker = spawnWrangler(new URL(url).port, options);
+  const worker = spawnWrangler(new URL(url).port, options, await requiredSecrets(options.config));
   const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
   const stop = () => stopProcess(worker);
   try {
@@ -70,26 +71,43 @@ export function freePort(): Promise<number> {
   });
 }
 
-function spawnWrangler(port: string, options: DevWorkerOptions): ChildProcess {
+/**
+ * The secrets the config declares required: wrangler dev reads those from its environment (and
+ * warns when one is missing), so they go there, out of its command line.
+ */
+async function requiredSecrets(config = 'wrangler.toml'): Promise<ReadonlySet<string>> {
+  const { unstable_readConfig } = await import('wrangler');
+  return new Set(unstable_readConfig({ config: `${root}${config}` }, { hideWarnings: true }).secrets?.required);
+}
+
+function spawnWrangler(port: string, options: DevWorkerOptions, secrets: ReadonlySet<string>): ChildProcess {
   const args = ['dev', '--ip', HOST, '--port', port, '--show-interactive-dev-session=false'];
   if (options.config) args.push('--config', options.config);
   if (options.measured) args.push('--log-level', 'warn');
-  for (const [name, value] of Object.entries(options.vars)) args.push('--var', `${name}:${value}`);
+  const vars = Object.entries(options.vars);
+  for (const [name, value] of vars) if (!secrets.has(name)) args.push('--var', `${name}:${value}`);
   // wrangler leaves its inspector detached when it believes VS Code's debugger is in charge.
   const inspector = options.measured ? { VSCODE_INSPECTOR_OPTIONS: '{}' } : {};
   const worker = spawn(`${root}node_modules/.bin/wrangler`, args, {
     cwd: root,
-    env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', ...inspector },
+    env: {
+      ...process.env,
+      ...Object.fromEntries(vars.filter(([name]) => secrets.has(name))),
+      CI: 'true',
+      WRANGLER_SEND_METRICS: 'false',
+      ...inspector,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (const [from, to] of [
     [worker.stdout, process.stdout],
     [worker.stderr, process.stderr],
   ] as const) {
-    const lines = createInterface({ input: from });
-    if (options.showWorkerLog) {
-      lines.on('line', (line) => {
-        if (!line.includes('/cdn-cgi/handler/scheduled')) to.write(`${redactWebhookSecret(line)}\n`);
+    const { workerLog } = options;
+    if (workerLog) {
+      createInterface({ input: from }).on('line', (line) => {
+        const shown = workerLog(redactWebhookSecret(line));
+        if (shown !== null) to.write(`${shown}\n`);
       });
     }
   }

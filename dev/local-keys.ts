@@ -1,8 +1,9 @@
 /**
  * The signed link's fixed key pairs for the local stack and the tests, made once with
- * `npm run keys`: one for the client (the worker signs its requests with it) and one for the GSB
- * sandbox (it signs its answers with it). The private keys are published here on purpose and
- * guard nothing: they are for local use only, and no deployment may trust them.
+ * `npm run keys`: for the bus and for the municipality, one for the client (the worker signs its
+ * requests with it) and one for the sandbox (it signs its answers with it). The private keys are
+ * published here on purpose and guard nothing: they are for local use only, and no deployment may
+ * trust them.
  */
 import type { Ed25519PrivateJwk } from '../src/upstream/signing/keys.ts';
 
@@ -26,6 +27,26 @@ export const localSandboxKey: Ed25519PrivateJwk = {
   d: '48ShThl4rO6LrzFcB2MjRL4H9pEYu8sgm7P3RkBDzfc',
 };
 
+/** Our key towards the municipality: PROVIDER_MUNICIPALITY_SIGNING_KEY, trusted by its sandbox. */
+export const localMunicipalityClientKey: Ed25519PrivateJwk = {
+  kty: 'OKP',
+  crv: 'Ed25519',
+  x: 'bwzpKkjPnxiRJl4fuTJv-e1eCvU3SEgVtvmK4IW6BfY',
+  kid: 'pishkhan-municipality-local-1',
+  use: 'sig',
+  d: 'QjEda4MxQb1S8x3bMR_kHWGJeoSgy9OP5PgcovYeCcI',
+};
+
+/** The municipality sandbox's answer key, in PROVIDER_MUNICIPALITY_RESPONSE_KEYS for the client. */
+export const localMunicipalitySandboxKey: Ed25519PrivateJwk = {
+  kty: 'OKP',
+  crv: 'Ed25519',
+  x: 'v8qJnHBqYUkhm3uFxir9yM5_zqJQHLbXWNyG1T32ST4',
+  kid: 'municipality-sandbox-local-1',
+  use: 'sig',
+  d: '9ui7YNFD1rdw8m9gKqK1oyIqQCjZhw-KYlEEcrlMTjU',
+};
+
 /** A private JWK's public half, alone in a JWK set: what the other side is given. */
 function publicSet({ d: _private, ...publicJwk }: Ed25519PrivateJwk): string {
   return JSON.stringify({ keys: [publicJwk] });
@@ -42,4 +63,15 @@ export const localChannelVars = {
 export const localSandboxKeys = {
   trustedKeys: publicSet(localClientKey),
   signingKey: JSON.stringify(localSandboxKey),
+};
+
+/** The municipality's key variables for the worker, and its sandbox's key options. */
+export const localMunicipalityChannelVars = {
+  PROVIDER_MUNICIPALITY_SIGNING_KEY: JSON.stringify(localMunicipalityClientKey),
+  PROVIDER_MUNICIPALITY_KEY_ID: localMunicipalityClientKey.kid,
+  PROVIDER_MUNICIPALITY_RESPONSE_KEYS: publicSet(localMunicipalitySandboxKey),
+};
+export const localMunicipalitySandboxKeys = {
+  trustedKeys: publicSet(localMunicipalityClientKey),
+  signingKey: JSON.stringify(localMunicipalitySandboxKey),
 };

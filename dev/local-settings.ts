@@ -3,7 +3,7 @@
  * sandboxes accept and the worker is started with. They guard nothing but a developer's own machine.
  */
 
-import { localChannelVars } from './local-keys.ts';
+import { localChannelVars, localMunicipalityChannelVars } from './local-keys.ts';
 
 /** Where every part of the local stack listens: loopback only, none of it is for the network. */
 export const HOST = '127.0.0.1';
@@ -42,6 +42,9 @@ export const localSoroushLegacy = {
   token: 'local-soroush-legacy-bot-token-00000000000000000000000000000000',
 };
 
+/** The bearer token the municipality sandbox accepts. */
+export const localMunicipality = { token: 'local-municipality-token' };
+
 /** The audit log's key, for local data only. */
 export const localAuditKey = 'local-audit-key-for-the-dev-stack-0000000000';
 
@@ -53,8 +56,8 @@ export const localPii = {
 };
 
 /**
- * The worker's environment, given the addresses of the parts it talks to. Soroush, Bale and
- * Soroush legacy are on when their sandbox's address is given.
+ * The worker's environment, given the addresses of the parts it talks to. Soroush, Bale,
+ * Soroush legacy and the municipality are on when their sandbox's address is given.
  */
 export function workerVars(urls: {
   libsql: string;
@@ -63,9 +66,12 @@ export function workerVars(urls: {
   soroush?: string;
   bale?: string;
   soroushLegacy?: string;
+  municipality?: string;
 }): Record<string, string> {
   return {
     LIBSQL_URL: urls.libsql,
+    // The local server asks for no token; a deployed worker must have one (wrangler.toml).
+    LIBSQL_AUTH_TOKEN: '',
     GSB_BASE_URL: urls.gsb,
     GSB_CLIENT_ID: localGsb.clientId,
     GSB_CLIENT_SECRET: localGsb.clientSecret,
@@ -85,6 +91,11 @@ export function workerVars(urls: {
     ...(urls.soroushLegacy && {
       SOROUSH_LEGACY_API_BASE: urls.soroushLegacy,
       SOROUSH_LEGACY_BOT_TOKEN: localSoroushLegacy.token,
+    }),
+    ...(urls.municipality && {
+      PROVIDER_MUNICIPALITY_BASE_URL: urls.municipality,
+      PROVIDER_MUNICIPALITY_TOKEN: localMunicipality.token,
+      ...localMunicipalityChannelVars,
     }),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The local stack on 127.0.0.1, as much of it as the caller asks for: a libSQL server (migrated at
- * start), the GSB sandbox, a sandbox per messenger (Gap with its chat console, Soroush Plus, Bale,
+ * start), the GSB sandbox, the municipality's sandbox, a sandbox per messenger (Gap with its chat console, Soroush Plus, Bale,
  * Soroush's legacy stream) and the worker under `wrangler dev`, wired to them all. `npm run dev`
  * starts every part on fixed ports; the tests and the benchmark start the parts they need on free
  * ones, and run the app themselves with the worker variables the stack gives them.
@@ -8,18 +8,29 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { WorkerLog } from './dev-log.ts';
 import { freePort, startDevWorker } from './dev-worker.ts';
 import { startLibsqlServer } from './libsql-server/index.ts';
 import { startLibsqlProcess } from './libsql-server/process.ts';
-import { HOST, localBale, localGap, localGsb, localSoroush, localSoroushLegacy, workerVars } from './local-settings.ts';
+import {
+  HOST,
+  localBale,
+  localGap,
+  localGsb,
+  localMunicipality,
+  localSoroush,
+  localSoroushLegacy,
+  workerVars,
+} from './local-settings.ts';
 import { applyMigrations } from './migrate.ts';
 import { type BotApiSandboxOptions, startBotApiSandbox } from './sandboxes/bot-api/index.ts';
 import { type GapSandboxOptions, startGapSandbox } from './sandboxes/gap/index.ts';
 import { type GsbSandboxServerOptions, startGsbSandbox } from './sandboxes/gsb/index.ts';
+import { startMunicipalitySandbox } from './sandboxes/municipality/index.ts';
 import { type SoroushLegacySandboxOptions, startSoroushLegacySandbox } from './sandboxes/soroush-legacy/index.ts';
 
 /** Every part, in the order they start: the worker last, once what it talks to is up. */
-export const PARTS = ['libsql', 'gsb', 'gap', 'soroush', 'bale', 'soroushLegacy', 'worker'] as const;
+export const PARTS = ['libsql', 'gsb', 'municipality', 'gap', 'soroush', 'bale', 'soroushLegacy', 'worker'] as const;
 export type Part = (typeof PARTS)[number];
 
 /** The parts the worker's environment cannot do without. */
@@ -51,8 +62,8 @@ export interface StackOptions<P extends Part> {
   soroush?: Settings<BotApiSandboxOptions>;
   bale?: Settings<BotApiSandboxOptions>;
   soroushLegacy?: Settings<SoroushLegacySandboxOptions>;
-  /** Whether wrangler's output reaches this process's stdout and stderr. */
-  showWorkerLog?: boolean;
+  /** What of wrangler's output reaches this process's stdout and stderr (dev-log.ts); nothing when absent. */
+  workerLog?: WorkerLog;
   /** Called, after every other part is stopped, if wrangler exits on its own once the stack is up. */
   onWorkerExit?: (code: number | null) => void;
 }
@@ -103,6 +114,9 @@ export async function startLocalStack<P extends Part>(options: StackOptions<P>):
       const records = recordsInLibsql && { libsqlUrl: urls.libsql };
       started('gsb', await startGsbSandbox({ ...localGsb, ...records, ...settings, ...listenAt('gsb') }));
     }
+    if (wanted.has('municipality')) {
+      started('municipality', await startMunicipalitySandbox({ ...localMunicipality, ...listenAt('municipality') }));
+    }
 
     // The messengers' sandboxes deliver to the worker, whose address must be known before it starts.
     const workerPort = wanted.has('worker') ? ports.worker || (await freePort()) : undefined;
@@ -147,7 +161,7 @@ export async function startLocalStack<P extends Part>(options: StackOptions<P>):
     const { libsql, gsb, gap } = urls;
     const vars = libsql && gsb && gap ? workerVars({ ...urls, libsql, gsb, gap }) : undefined;
     if (workerPort && vars) {
-      const worker = await startDevWorker({ port: workerPort, vars, showWorkerLog: options.showWorkerLog });
+      const worker = await startDevWorker({ port: workerPort, vars, workerLog: options.workerLog });
       started('worker', { url: worker.url, close: worker.stop }, worker.pid);
       void worker.exited.then((code) => {
         if (!stopped) void stop().then(() => options.onWorkerExit?.(code));

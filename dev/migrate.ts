@@ -1,7 +1,11 @@
-/** Applies the SQL migrations of migrations/ to a libSQL server, as `drizzle-kit migrate` would. */
+/**
+ * Applies the SQL migrations of migrations/ to a libSQL server, as `drizzle-kit migrate` would,
+ * over the app's own HTTP driver: no native module, so it runs where only the production
+ * dependencies are installed (ops/migrate.ts, bundled as dist/migrate.mjs).
+ */
 import { fileURLToPath } from 'node:url';
-import { createClient } from '@libsql/client';
-import { drizzle } from 'drizzle-orm/libsql';
+import { createClient } from '@libsql/client/http';
+import { drizzle } from 'drizzle-orm/libsql/http';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));

@@ -1,8 +1,10 @@
 /**
  * `npm run dev`: the local stack on fixed ports of 127.0.0.1 (each can be moved with its
- * PISHKHAN_*_PORT variable), data kept in .data/. Ctrl-C stops every part.
+ * PISHKHAN_*_PORT variable), data kept in .data/, the worker's log made readable (`LOG_FORMAT=json`
+ * shows its JSON lines). Ctrl-C stops every part.
  */
 import { fileURLToPath } from 'node:url';
+import { rawLog, readableLog } from './dev-log.ts';
 import { HOST } from './local-settings.ts';
 import { PARTS, startLocalStack } from './local-stack.ts';
 
@@ -20,9 +22,10 @@ async function main(): Promise<void> {
       soroush: port('PISHKHAN_SOROUSH_PORT', 8792),
       bale: port('PISHKHAN_BALE_PORT', 8793),
       soroushLegacy: port('PISHKHAN_SOROUSH_LEGACY_PORT', 8794),
+      municipality: port('PISHKHAN_MUNICIPALITY_PORT', 8795),
     },
     gsb: { recordsInLibsql: true },
-    showWorkerLog: true,
+    workerLog: process.env.LOG_FORMAT === 'json' ? rawLog : readableLog(),
     onWorkerExit: (code) => {
       console.error(`wrangler dev stopped (exit ${code}), so the stack has stopped too.`);
       process.exit(1);
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
     Bale sandbox                ${urls.bale}      POST /_sandbox/deliver {chat_id, text}
     Soroush legacy sandbox      ${urls.soroushLegacy}      POST /_sandbox/deliver {from, body}
     GSB sandbox                 ${urls.gsb}
+    municipality sandbox        ${urls.municipality}      its vehicle toll API
     libSQL server               ${urls.libsql}      data in .data/pishkhan.db
   Ctrl-C stops everything.
 `);

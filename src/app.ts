@@ -39,7 +39,8 @@ export function createApp(runtime: Runtime): Hono<Env> {
   app.get('/readyz', async (c) => {
     const deps = await depsFor(c.env);
     await deps.store.db.run(sql`select 1`);
-    return c.json({ ok: true, channels: [...deps.channels.keys()] });
+    const services = deps.catalogue.services.map((service) => service.id);
+    return c.json({ ok: true, channels: [...deps.channels.keys()], providers: deps.providers, services });
   });
 
   app.post(
@@ -60,6 +61,7 @@ export function createApp(runtime: Runtime): Hono<Env> {
       // No messenger posts an update as a file: refused, and said, before it is read.
       if (BINARY.test(contentType)) {
         log('webhook', { channel: channel.id, outcome: 'unsupported-media-type' });
+        deps.metrics?.update(channel.id, 'unsupported-media-type');
         return c.json({ error: 'an update is a form or JSON' }, 415);
       }
       let text: string;

@@ -97,6 +97,58 @@ export function readSettings<E extends Entries>(env: EnvVars, schema: v.ObjectSc
   throw new ConfigError([...new Set(parsed.issues.map((issue) => `${prefix}${String(issue.path?.[0]?.key)}`))]);
 }
 
+/** An organisation's own API (docs/providers.md): its address, bearer token and signing keys. */
+export interface OrganisationSettings {
+  baseUrl: string;
+  token: string;
+  signing: SigningSettings;
+  /** Whether its address is reached without TLS on a private network (PLAIN_HTTP_HOSTS). */
+  plain: boolean;
+}
+
+const Organisation = v.object({
+  BASE_URL: Required,
+  TOKEN: Required,
+  SIGNING_KEY: SigningJwk,
+  KEY_ID: v.pipe(v.string(), v.regex(KEY_ID)),
+  RESPONSE_KEYS: JwkSet,
+});
+
+/**
+ * Organisation `id`'s settings, `PROVIDER_<ID>_BASE_URL`, `_TOKEN`, `_SIGNING_KEY`, `_KEY_ID` and
+ * `_RESPONSE_KEYS`; null when none of them is set, and the organisation is off.
+ * @throws ConfigError naming each of them that is missing or malformed once one is set
+ */
+export function readOrganisation(env: EnvVars, id: string): OrganisationSettings | null {
+  const prefix = `PROVIDER_${id.toUpperCase()}_`;
+  const names = Object.keys(Organisation.entries).map((name) => `${prefix}${name}`);
+  if (names.every((name) => env[name] === undefined || env[name] === '')) return null;
+  const settings = readSettings(env, Organisation, prefix);
+  if (settings.SIGNING_KEY.kid !== undefined && settings.SIGNING_KEY.kid !== settings.KEY_ID)
+    throw new ConfigError([`${prefix}KEY_ID`]);
+  return {
+    baseUrl: settings.BASE_URL.replace(/\/+$/, ''),
+    token: settings.TOKEN,
+    signing: { signingKey: settings.SIGNING_KEY, keyId: settings.KEY_ID, responseKeys: settings.RESPONSE_KEYS },
+    plain: transportOf(env, `${prefix}BASE_URL`, settings.BASE_URL) === 'plain',
+  };
+}
+
+/**
+ * `SERVICES`: the ids of the services a deployment offers, comma-separated; null (all) when unset.
+ * @throws ConfigError naming SERVICES when it lists an id not in `known`, or none
+ */
+export function readOffered(env: EnvVars, known: readonly string[]): ReadonlySet<string> | null {
+  const listed = env.SERVICES;
+  if (listed === undefined || listed === '') return null;
+  const ids = String(listed)
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  if (ids.length === 0 || ids.some((id) => !known.includes(id))) throw new ConfigError(['SERVICES']);
+  return new Set(ids);
+}
+
 /** @throws ConfigError naming every variable that is missing or malformed */
 export function readConfig(env: EnvVars): Config {
   const settings = readSettings(env, Env);

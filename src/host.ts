@@ -2,15 +2,20 @@
  * What the long-lived entries (Node, Deno) add around the app, runtime-free: their settings, a
  * `waitUntil` that keeps track of the work left running after each answer, the sweep on a timer
  * (never two runs at once), the messengers' update streams read all the time (Soroush legacy, when
- * its token is set), and a stop that waits for that work within a bound.
+ * its token is set), a stop that waits for that work within a bound, and `/metrics` (metrics/access.ts
+ * says who may read it).
  */
 import type { Hono } from 'hono';
 import * as v from 'valibot';
 import { createApp } from './app.ts';
 import { readSettings } from './config.ts';
-import { depsFor } from './deps.ts';
+import { countInto, depsFor } from './deps.ts';
 import { log, logError } from './log.ts';
+import { metricsAccess } from './metrics/access.ts';
+import { EXPOSITION_CONTENT_TYPE } from './metrics/exposition.ts';
+import { PipelineMetrics } from './metrics/series.ts';
 import { runScheduled } from './pipeline/scheduled.ts';
+import { scrape } from './pipeline/scrape.ts';
 import { readStreams } from './pipeline/streams.ts';
 import { flushAudit } from './store/audit.ts';
 import type { EnvVars } from './types.ts';
@@ -22,6 +27,8 @@ const Settings = v.object({
   HOST: v.optional(v.pipe(v.string(), v.nonEmpty()), '127.0.0.1'),
   PORT: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(0), v.maxValue(65_535)), '8787'),
   SWEEP_INTERVAL_S: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1)), '30'),
+  // Empty is unset; a set one is as long as a webhook secret.
+  METRICS_TOKEN: v.optional(v.union([v.literal(''), v.pipe(v.string(), v.minLength(32))])),
 });
 
 export interface Host {
@@ -40,9 +47,11 @@ export interface Host {
   stop(close: () => Promise<void>): Promise<number>;
 }
 
-/** @throws ConfigError naming a malformed HOST, PORT or SWEEP_INTERVAL_S */
+/** @throws ConfigError naming a malformed HOST, PORT, SWEEP_INTERVAL_S or METRICS_TOKEN */
 export function createHost(env: EnvVars): Host {
-  const { HOST, PORT, SWEEP_INTERVAL_S } = readSettings(env, Settings);
+  const { HOST, PORT, SWEEP_INTERVAL_S, METRICS_TOKEN } = readSettings(env, Settings);
+  const metrics = new PipelineMetrics();
+  countInto(env, metrics);
 
   /** Work that runs after its response (Workers' waitUntil) or its stream message: a stop waits for it. */
   const inFlight = new Set<Promise<void>>();
@@ -53,6 +62,15 @@ export function createHost(env: EnvVars): Host {
     work.then(settled, settled);
   };
   const app = createApp({ waitUntil: (_c, work) => track(work) });
+  // Only here: a Workers isolate sees none of the others' counts (its cron run logs them instead).
+  const access = metricsAccess({ host: HOST, token: METRICS_TOKEN });
+  app.get('/metrics', async (c) => {
+    const verdict = access(c.req.header('authorization'));
+    if (verdict === 'hidden') return c.json({ error: 'not found' }, 404);
+    if (verdict === 'unauthorized') return c.json({ error: 'unauthorized' }, 401, { 'www-authenticate': 'Bearer' });
+    const text = await scrape(await depsFor(env), metrics);
+    return c.body(text, 200, { 'content-type': EXPOSITION_CONTENT_TYPE });
+  });
   // Built now rather than on the first request: a setting that is wrong, or an address allowed in
   // the clear, is in the start-up log.
   depsFor(env).catch((error) => logError('config', error));

@@ -69,10 +69,13 @@ export interface Identity {
   mobile: string;
 }
 
-/** A call the engine wants made to the bus: a service's operation with its body fields. */
+/**
+ * A call the engine wants made upstream: a service's operation with its body fields. The service's
+ * declaration says who answers it (the bus, or an organisation's own API).
+ */
 export interface UpstreamCall {
   service: string;
-  /** `{provider}/{gateway}/{operation}` */
+  /** On the bus `{provider}/{gateway}/{operation}`; on an organisation's API, the path under its base URL. */
   operation: string;
   pid: string;
   body: Record<string, string>;

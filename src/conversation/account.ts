@@ -4,7 +4,7 @@
  */
 import { faIdentity } from '../i18n/fa-identity.ts';
 import type { Identity } from '../types.ts';
-import { confirmEraseButtons, eraseButton } from './keyboards.ts';
+import { accountButtons, confirmEraseButtons } from './keyboards.ts';
 import { toMenu } from './menu.ts';
 import { accountOf, type StepResult, type Turn } from './state.ts';
 
@@ -19,7 +19,7 @@ export function showAccount(turn: Turn): StepResult {
   const lead = masked ? faIdentity.accountBound(masked.nationalCode, masked.mobile) : faIdentity.accountEmpty;
   const menu = toMenu(turn.catalogue, turn.now, lead);
   // Offered with or without an identity: the conversation and its messages are the citizen's too.
-  return { ...menu, replies: menu.replies.map((reply) => ({ ...reply, inline: eraseButton() })) };
+  return { ...menu, replies: menu.replies.map((reply) => ({ ...reply, inline: accountButtons(identity !== null) })) };
 }
 
 export function askErase(turn: Turn): StepResult {

@@ -8,6 +8,7 @@
 import * as v from 'valibot';
 import { fa } from '../i18n/fa.ts';
 import { faIdentity } from '../i18n/fa-identity.ts';
+import { faNotices } from '../i18n/fa-notices.ts';
 import type { Catalogue } from '../services/catalogue.ts';
 import type { Service } from '../services/types.ts';
 import type { InboundEvent, UpstreamOutcome } from '../types.ts';
@@ -17,6 +18,15 @@ import { inBinding, settleBinding, startBinding } from './binding.ts';
 import { answer, ask, back, explain, openForm } from './form.ts';
 import { nextStepButtons, retryButton, serviceButtons } from './keyboards.ts';
 import { toMenu } from './menu.ts';
+import {
+  confirmWatch,
+  explainWatch,
+  listWatches,
+  offeringWatch,
+  onSubscriptionAction,
+  subscriptionActionIn,
+  watchedIds,
+} from './notices.ts';
 import { type Route, route } from './route.ts';
 import {
   ANONYMOUS,
@@ -44,6 +54,9 @@ export function step(
 ): StepResult {
   const turn: Turn = { now, catalogue, context };
   if (!event.privateChat) return inGroup(event, now);
+  // A notice's buttons may be pressed days later, whatever the chat is doing by then.
+  const action = subscriptionActionIn(event);
+  if (action) return onSubscriptionAction(action, turn);
   if (event.kind === 'join') return toMenu(catalogue, now, fa.greeting);
   if (state === null) return withNeeds({ at: 'menu', seenAt: now }, () => firstWords(event, turn));
   if (now - state.seenAt >= IDLE_MS) {
@@ -65,6 +78,12 @@ function decide(state: ConversationState, event: InboundEvent, turn: Turn): Step
   if (state.at === 'confirm-erase') return confirmErase(saidIs(input, faIdentity.eraseYes), turn);
 
   const service = state.at === 'menu' ? undefined : catalogue.byId(state.service);
+  if (service && state.at === 'confirm-watch') {
+    return confirmWatch(service, state.watch, saidIs(input, faNotices.yesButton), turn);
+  }
+  if (service && state.at === 'answered' && state.watch && saidIs(input, faNotices.notifyButton)) {
+    return explainWatch(service, state.watch, turn);
+  }
   if (service && state.at === 'form') return inForm(service, state, command, input, event.kind === 'button', turn);
   if (service && state.at === 'retry' && command === 'retry') return ask(service, state.answers, turn);
   if (service && state.at === 'answered' && command === 'again') return open(service, turn);
@@ -92,10 +111,14 @@ export function settle(
       call: null,
     };
   }
-  // An answer (no record and a refusal included): the next step is offered on it.
+  // An answer (no record and a refusal included): the next step is offered on it, and «خبرم کن»
+  // when its news can be watched.
+  const replies = result.replies.map((reply) => ({ ...reply, inline: nextStepButtons(service.inputs.length > 0) }));
+  const seen = watchedIds(service, outcome);
+  const watch = seen && { answers: state.answers, seen };
   return {
-    state: { at: 'answered', service: service.id, seenAt: state.seenAt },
-    replies: result.replies.map((reply) => ({ ...reply, inline: nextStepButtons(service.inputs.length > 0) })),
+    state: { at: 'answered', service: service.id, ...(watch && { watch }), seenAt: state.seenAt },
+    replies: watch ? offeringWatch(replies) : replies,
     call: null,
   };
 }
@@ -140,6 +163,7 @@ function atMenu(command: Command | null, input: string, turn: Turn): StepResult 
   if (command) return toMenu(catalogue, now);
   if (saidIs(input, faIdentity.accountButton)) return showAccount(turn);
   if (saidIs(input, faIdentity.eraseButton)) return askErase(turn);
+  if (saidIs(input, faNotices.mineButton)) return listWatches(turn);
   return routed(route(input, catalogue, now), turn);
 }
 

@@ -5,6 +5,7 @@
  */
 import { fa } from '../i18n/fa.ts';
 import { faIdentity } from '../i18n/fa-identity.ts';
+import { faNotices } from '../i18n/fa-notices.ts';
 import type { Catalogue } from '../services/catalogue.ts';
 import type { Service } from '../services/types.ts';
 import type { Button } from '../types.ts';
@@ -27,10 +28,33 @@ export function contactKeyboard(): Button[][] {
   return [[{ ...word(faIdentity.shareButton), requestContact: true }], [word(fa.cancelButton)]];
 }
 
-/** Under «حساب من»: erasing is offered on the message itself, so the menu keyboard stays. */
-export function eraseButton(): Button[][] {
-  return [[word(faIdentity.eraseButton)]];
+/**
+ * Under «حساب من»: «اشتراک‌های من» (with an identity bound) and erasing are offered on the message
+ * itself, so the menu keyboard stays.
+ */
+export function accountButtons(bound: boolean): Button[][] {
+  return [...(bound ? [[word(faNotices.mineButton)]] : []), [word(faIdentity.eraseButton)]];
 }
+
+/** «خبرم کن», offered on an answer that can be watched. */
+export function notifyButton(): Button[] {
+  return [word(faNotices.notifyButton)];
+}
+
+export function confirmWatchButtons(): Button[][] {
+  return [[word(faNotices.yesButton), word(faNotices.noButton)]];
+}
+
+/**
+ * A button that acts on subscription `id` (its end, its renewal), on a notice or a list: its value
+ * names the subscription, so it works whatever the conversation is doing when it is pressed.
+ */
+export function subscriptionButton(label: string, action: 'stop' | 'renew', id: string): Button {
+  return { label, value: `${SUBSCRIPTION_ACTION}${action}:${id}` };
+}
+
+/** The value prefix of `subscriptionButton`s. */
+export const SUBSCRIPTION_ACTION = 'notice:';
 
 export function confirmEraseButtons(): Button[][] {
   return [[word(faIdentity.eraseYes), word(faIdentity.eraseNo)]];

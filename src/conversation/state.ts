@@ -17,8 +17,13 @@ export type ConversationState =
   | { at: 'form'; service: string; answers: Answers; wrongTries: number; seenAt: number }
   /** The form is complete and its upstream call is under way. */
   | { at: 'calling'; service: string; answers: Answers; seenAt: number }
-  /** At the menu after an answer from `service`, which «استعلام دیگر» opens again. */
-  | { at: 'answered'; service: string; seenAt: number }
+  /**
+   * At the menu after an answer from `service`, which «استعلام دیگر» opens again; `watch`, when the
+   * service can be watched, holds its answers and the ids its answer listed, for «خبرم کن».
+   */
+  | { at: 'answered'; service: string; watch?: Watched; seenAt: number }
+  /** «خبرم کن» was pressed and explained: waiting for the citizen's yes. */
+  | { at: 'confirm-watch'; service: string; watch: Watched; seenAt: number }
   /** At the menu after the bus did not answer; the answers are kept so «تلاش دوباره» can call again. */
   | { at: 'retry'; service: string; answers: Answers; seenAt: number }
   /**
@@ -28,6 +33,20 @@ export type ConversationState =
   | { at: 'binding'; service: string; binding: Binding; typed?: string; seenAt: number }
   /** «حذف اطلاعات من» was asked for: waiting for its confirmation. */
   | { at: 'confirm-erase'; seenAt: number };
+
+/** What a subscription would watch: the form's answers, and the ids the answer at hand listed. */
+export interface Watched {
+  answers: Answers;
+  seen: string[];
+}
+
+/** One of the chat's subscriptions, as «اشتراک‌های من» lists it. */
+export interface WatchView {
+  id: string;
+  service: string;
+  answers: Answers;
+  expiresAt: number;
+}
 
 /**
  * Where a binding is (docs/bus.md#identity-binding-and-shahkar); `wrongTries` counts wrong answers
@@ -76,6 +95,8 @@ export interface StepContext {
    * and the keyed hash of the event's text read as a code (null when it is not six digits).
    */
   codes: { fresh: string; freshHash: string; typedHash: string | null };
+  /** The chat's subscriptions: null until a step lists them (`needs: 'watches'`). */
+  watches: WatchView[] | null;
 }
 
 /**
@@ -88,6 +109,7 @@ export const ANONYMOUS: StepContext = {
   contactButton: true,
   codeAllowed: null,
   codes: { fresh: '', freshHash: '', typedHash: null },
+  watches: [],
 };
 
 /** One step's surroundings, handed down from the engine to the form and binding steps. */
@@ -98,7 +120,7 @@ export interface Turn {
 }
 
 /** What a step may stop for, to be run again once the processor has it. */
-export type Need = 'account' | 'code';
+export type Need = 'account' | 'code' | 'watches';
 
 /**
  * Thrown by `accountOf` and `codeAllowed`, caught by `withNeeds`: deep inside a step, the quickest
@@ -123,6 +145,12 @@ export function codeAllowed(turn: Turn): boolean {
   throw new Needed('code');
 }
 
+/** The chat's subscriptions; unread yet, the step stops here. */
+export function watchesOf(turn: Turn): WatchView[] {
+  if (turn.context.watches) return turn.context.watches;
+  throw new Needed('watches');
+}
+
 /** Runs `decide`; when it stopped for something, answers `needs` (with `state` unchanged). */
 export function withNeeds(state: ConversationState, decide: () => StepResult): StepResult {
   try {
@@ -140,7 +168,16 @@ export type Effect =
   /** Shahkar matched: keep this identity, sealed. */
   | { kind: 'bind'; identity: Identity }
   /** Delete every row of this chat but the audit log's; the replies are sent after. */
-  | { kind: 'erase' };
+  | { kind: 'erase' }
+  /**
+   * Subscribe the chat to news of `service`'s answer to `watch.answers`, for its bound `identity`;
+   * when the identity has its 3 already, nothing is kept and `otherwise` is said instead.
+   */
+  | { kind: 'watch'; service: string; watch: Watched; identity: Identity; otherwise: Reply[] }
+  /** End the chat's subscription `id` (whether or not it still exists). */
+  | { kind: 'unwatch'; id: string }
+  /** Extend the chat's subscription `id` by its term; `otherwise` is said when it is gone. */
+  | { kind: 'renew'; id: string; otherwise: Reply[] };
 
 export interface StepResult {
   state: ConversationState;

@@ -78,6 +78,17 @@ export const faServices = {
     amount: 'مبلغ:',
     notPayable: 'فعلاً قابل پرداخت نیست.',
   },
+  /** Asks for the plate with the words of trafficFines. */
+  vehicleToll: {
+    title: 'عوارض سالیانه خودرو (شهرداری تهران)',
+    // «عوارض پلاک» outweighs the plates' «پلاک».
+    phrases: ['عوارض', 'عوارض پلاک'],
+    category: CATEGORY.vehicles,
+    notFound: 'این پلاک در شهرداری تهران پرونده‌ی عوارض ندارد.',
+    noDebt: 'عوارض سالیانه‌ی این پلاک بدهی ندارد.',
+    total: 'جمع بدهی:',
+    year: 'سال',
+  },
   negativePoints: {
     title: 'نمره منفی گواهینامه',
     phrases: ['نمره منفی', 'نمرات منفی', 'امتیاز منفی', 'امتیاز منفی گواهینامه'],

@@ -53,10 +53,12 @@ export async function ingest(
   } catch (error) {
     if (!(error instanceof ChannelError)) throw error;
     logError(options.logAs, error, { ...fields, outcome: 'malformed', ms: deps.now() - started });
+    deps.metrics?.update(channel.id, 'malformed');
     return { outcome: 'malformed', reason: error.reason };
   }
   if (!parsed) {
     log(options.logAs, { ...fields, outcome: 'ignored', ms: deps.now() - started });
+    deps.metrics?.update(channel.id, 'ignored');
     return { outcome: 'ignored' };
   }
   const { dedupe } = parsed;
@@ -78,5 +80,7 @@ export async function ingest(
   }
   // An accepted update is logged once, with its processing ('event'); a redelivery here.
   if (id === null) log(options.logAs, { ...fields, kind: event.kind, outcome: 'duplicate', ms: deps.now() - started });
-  return { outcome: id === null ? 'duplicate' : 'accepted', kind: event.kind };
+  const outcome = id === null ? 'duplicate' : 'accepted';
+  deps.metrics?.update(channel.id, outcome);
+  return { outcome, kind: event.kind };
 }

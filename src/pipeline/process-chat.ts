@@ -27,6 +27,7 @@ import type { InboundEvent, Reply } from '../types.ts';
 import { deliverReplies } from './deliver.ts';
 import { type EventRun, runEvent } from './run-event.ts';
 import { limitKeyOf, openState, type Session } from './session.ts';
+import { otherwiseOf, subscriptionOf } from './subscribe.ts';
 
 export const MAX_EVENT_ATTEMPTS = 5;
 /** After the first failure half a minute, then doubling: the fifth attempt comes some 8 minutes on. */
@@ -93,6 +94,7 @@ async function drain(session: Session, pending: HeldChat['pending']): Promise<'d
     if (item.attempts > MAX_EVENT_ATTEMPTS) {
       await deadLetterEvent(deps.store, chat, item.id, { text: fa.apology }, deps.now());
       log('event', { channel: chat.channel, outcome: 'dead-letter', attempts: item.attempts - 1 });
+      deps.metrics?.event(chat.channel, 'dead-letter');
       await deliverReplies(deps, chat, await dueRepliesQuery(deps.store.db, chat, deps.now()), session.marks);
       continue;
     }
@@ -110,18 +112,21 @@ async function drain(session: Session, pending: HeldChat['pending']): Promise<'d
     }
     const committed = await commit(session, item.id, run);
     const call = run.calls.at(-1);
+    const outcome = committed ? 'replied' : 'lease-lost';
+    deps.metrics?.event(chat.channel, outcome);
     // The event's one line: what came, what the bus said (its last call), and how long it all took.
     log('event', {
       channel: chat.channel,
       kind: event.kind,
-      outcome: committed ? 'replied' : 'lease-lost',
+      outcome,
       replies: run.replies.length,
       ...(call && { service: call.service, upstream: call.outcome, upstreamMs: call.ms, calls: run.calls.length }),
       ms: deps.now() - event.receivedAt,
     });
     if (!committed) return 'lost'; // a newer holder carries on from the stored state
     // The step's own replies are in hand: only older ones are opened again.
-    const known = new Map(committed.queued.map((id, i) => [id, run.replies[i] as Reply]));
+    const queued = committed.otherwise ? otherwiseOf(run.effects) : run.replies;
+    const known = new Map(committed.queued.map((id, i) => [id, queued[i] as Reply]));
     await deliverReplies(deps, chat, committed.due, session.marks, known);
   }
   session.processing = null;
@@ -149,6 +154,7 @@ async function commit(session: Session, eventId: number, run: Exclude<EventRun, 
     marks,
     attempt: attemptKey,
     bind: bound && (await sealIdentity(deps.store, chat, bound, await deps.hash(bound.nationalCode))),
+    subscription: await subscriptionOf(deps, chat, run.effects),
   }).catch((error: unknown) => {
     session.marks.unshift(...marks);
     throw error;

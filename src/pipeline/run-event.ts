@@ -13,6 +13,7 @@ import { log, logError } from '../log.ts';
 import { renewLease } from '../store/conversations.ts';
 import { readAccount } from '../store/identities.ts';
 import { claimCodeSend, claimNationalCodeCheck, mobileLimitKey } from '../store/limits.ts';
+import { readWatches } from '../store/subscriptions.ts';
 import type { InboundEvent, Reply, UpstreamCall, UpstreamOutcome } from '../types.ts';
 import { codeHash, drawCode, typedCode } from './one-time-code.ts';
 import { callsDeadline, limitKeyOf, outOfTime, type Session } from './session.ts';
@@ -52,6 +53,9 @@ export async function runEvent(session: Session, event: InboundEvent, callKey: s
           await limitKeyOf(session),
           deps.now(),
         );
+      } else if (result.needs === 'watches') {
+        // «اشتراک‌های من»: a round trip only for the step that lists them.
+        context.watches = await readWatches(deps.store, session.chat, deps.now());
       } else {
         // A round trip only when a code is about to go: a number gets only so many, whichever chats ask.
         const mobileKey = await mobileLimitKey(deps.hash, event.contact?.phone ?? '');
@@ -70,7 +74,10 @@ export async function runEvent(session: Session, event: InboundEvent, callKey: s
         typingWhile(deps, event, callUpstream(session, call, `pishkhan-${callKey}-${n}`)),
       );
       if (outcome === 'out-of-time') return 'out-of-time';
-      calls.push({ service: call.service, outcome: outcome.kind, ms: deps.now() - started });
+      const ms = deps.now() - started;
+      calls.push({ service: call.service, outcome: outcome.kind, ms });
+      // A call our own limit refused never went out: it has no answer time.
+      deps.metrics?.inquiry(call.service, outcome.kind, outcome.kind === 'limited' ? null : ms);
       result = settle(result.state, outcome, deps.catalogue, context);
       replies.push(...result.replies);
       if (result.effect) effects.push(result.effect);
@@ -88,14 +95,14 @@ const NO_CODES: StepContext['codes'] = { fresh: '', freshHash: '', typedHash: nu
 async function stepContext({ deps, chat, account, state }: Session, event: InboundEvent): Promise<StepContext> {
   const channel = deps.channels.get(chat.channel);
   const reach = { codeToPhone: channel?.codeToPhone === true, contactButton: channel?.contactButton === true };
-  if (state?.at !== 'binding') return { account, ...reach, codeAllowed: null, codes: NO_CODES };
+  if (state?.at !== 'binding') return { account, ...reach, codeAllowed: null, codes: NO_CODES, watches: null };
   const fresh = drawCode();
   const typed = typedCode(event.text);
   const [freshHash, typedHash] = await Promise.all([
     codeHash(deps.hash, chat, fresh),
     typed === null ? null : codeHash(deps.hash, chat, typed),
   ]);
-  return { account, ...reach, codeAllowed: null, codes: { fresh, freshHash, typedHash } };
+  return { account, ...reach, codeAllowed: null, codes: { fresh, freshHash, typedHash }, watches: null };
 }
 
 /**

@@ -11,6 +11,14 @@ import type { Background } from './ingest.ts';
 import { readStreams } from './streams.ts';
 import { sweep } from './sweep.ts';
 
+/**
+ * Where no process runs between requests (Workers, Deno Deploy), an update stream (Soroush legacy)
+ * is read by the minute's scheduled run for most of the minute: best effort, since what the
+ * messenger sends in the gaps between holds and does not replay on Last-Event-ID is missed (README).
+ * The long-lived entries read it all the time.
+ */
+export const STREAM_HOLD_MS = 50_000;
+
 export async function runScheduled(env: EnvVars, options: { streamHoldMs?: number } = {}): Promise<void> {
   const started = new Set<Promise<void>>();
   const background: Background = (work) => {

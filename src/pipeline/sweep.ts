@@ -6,9 +6,11 @@
  */
 import type { Deps } from '../deps.ts';
 import { log, logError } from '../log.ts';
+import { activityFields, recentActivity } from '../store/activity.ts';
 import { flushAudit, formatAnchors, headsToAnchor } from '../store/audit.ts';
 import { backlog, chatsWithWork, purgeExpired } from '../store/maintenance.ts';
 import { type ResealCursor, resealBatch } from '../store/reseal.ts';
+import { checkSubscriptions } from './notices.ts';
 import { processChat } from './process-chat.ts';
 
 /** An event younger than this is still its webhook's to process. */
@@ -18,6 +20,8 @@ const CHATS_PER_RUN = 200;
 const CONCURRENCY = 4;
 /** Sealed values moved to the current key per run (the rest wait for the next run, or `npm run reseal`). */
 const RESEAL_PER_RUN = 100;
+/** The updates the run's line counts: those received in the minute before it (the cron's interval on Workers). */
+const ACTIVITY_WINDOW_MS = 60_000;
 /** Where this isolate's next run goes on resealing, past values no key opens. */
 let resealCursor: ResealCursor = {};
 
@@ -33,18 +37,26 @@ export async function sweep(deps: Deps): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  // Notices the citizens asked for: a bounded batch of the subscriptions due (docs/notices.md).
+  const watched = await checkSubscriptions(deps).catch((error) => logError('notice-checks-failed', error));
   // Audit rows of work that ended without a batch of its own to carry them; then the heads of the
   // chains written since the last run, anchored outside the database in this log line.
   await flushAudit(deps.store).catch((error) => logError('audit-flush-failed', error));
-  const heads = await headsToAnchor(deps.store).catch((error) => logError('audit-anchor-failed', error));
-  if (heads && heads.length > 0) log('audit-anchor', { heads: formatAnchors(heads) });
+  const anchored = await headsToAnchor(deps.store).catch((error) => logError('audit-anchor-failed', error));
+  if (anchored && anchored.heads.length > 0) log('audit-anchor', { heads: formatAnchors(anchored.heads) });
   const resealed = await resealBatch(deps.store, RESEAL_PER_RUN, resealCursor);
   resealCursor = resealed.cursor;
   const purged = await purgeExpired(deps.store, deps.now());
   const counts = await backlog(deps.store, deps.now());
+  // Workers keep no counters across isolates: the line says what the rows say was done lately.
+  const window = { from: started - ACTIVITY_WINDOW_MS, to: started };
+  const activity = await recentActivity(deps.store, window, anchored ? anchored.rowids : null).catch((error) =>
+    logError('activity-failed', error),
+  );
   log('sweep', {
     chats: chats.length,
     ...counts,
+    ...(activity && activityFields(activity)),
     resealed: resealed.resealed,
     unopenable: resealed.unopenable,
     purgedEvents: purged.events,
@@ -54,6 +66,9 @@ export async function sweep(deps: Deps): Promise<void> {
     purgedChats: purged.chats,
     purgedAuditRows: purged.auditRows,
     purgedLimits: purged.limits,
+    purgedSubscriptions: purged.subscriptions,
+    subscriptionsChecked: watched?.checked ?? 0,
+    noticesQueued: watched?.notices ?? 0,
     ms: deps.now() - started,
   });
 }

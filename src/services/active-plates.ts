@@ -57,6 +57,7 @@ export const activePlatesService: PersonalService<Plates> = {
   identity: true,
   inputs: [],
   upstream: {
+    provider: 'gsb',
     operation: 'naja/vehicle/activePlates',
     pid: 'pishkhan-active-plates-v1',
     body: (_answers, identity) => ({ nationalCode: identity.nationalCode, mobile: identity.mobile }),

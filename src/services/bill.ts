@@ -63,6 +63,7 @@ export const billService: PublicService<BillResult> = {
     },
   ],
   upstream: {
+    provider: 'gsb',
     operation: 'billing/utility/billInquiry',
     pid: 'pishkhan-bill-v1',
     body: (answers) => {

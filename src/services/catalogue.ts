@@ -13,6 +13,7 @@ import { passportService } from './passport.ts';
 import { postcodeService } from './postcode.ts';
 import { trafficFinesService } from './traffic-fines.ts';
 import type { Service } from './types.ts';
+import { vehicleTollService } from './vehicle-toll.ts';
 
 export interface Catalogue {
   readonly services: readonly Service[];
@@ -29,9 +30,26 @@ export const catalogue = createCatalogue([
   negativePointsService as Service,
   licenseStatusService as Service,
   activePlatesService as Service,
+  // The municipality's, on its own row: its title names whose service it is.
+  vehicleTollService as Service,
   billService as Service,
   militaryService as Service,
   passportService as Service,
   lifeStatusService as Service,
   postcodeService as Service,
 ]);
+
+/**
+ * What a deployment offers: the services whose provider is on, among those `offered` names (SERVICES;
+ * null for all). The menu, the free-text routing and /readyz read only this.
+ */
+export function offeredCatalogue(
+  providersOn: ReadonlySet<string>,
+  offered: ReadonlySet<string> | null,
+  all: Catalogue = catalogue,
+): Catalogue {
+  const services = all.services.filter(
+    (service) => providersOn.has(service.upstream.provider) && (offered === null || offered.has(service.id)),
+  );
+  return services.length === all.services.length ? all : createCatalogue(services);
+}

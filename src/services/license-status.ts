@@ -48,6 +48,7 @@ export const licenseStatusService: PersonalService<Licenses> = {
   identity: true,
   inputs: [],
   upstream: {
+    provider: 'gsb',
     operation: 'naja/license/licenseStatus',
     pid: 'pishkhan-license-status-v1',
     body: (_answers, identity) => ({ nationalCode: identity.nationalCode, mobile: identity.mobile }),

@@ -46,6 +46,7 @@ export const lifeStatusService: PersonalService<LifeStatus> = {
     },
   ],
   upstream: {
+    provider: 'gsb',
     operation: 'sabt/ahval/lifeStatus',
     pid: 'pishkhan-life-status-v1',
     body: (answers, identity) => ({ nationalCode: identity.nationalCode, birthDate: answers.birthDate ?? '' }),

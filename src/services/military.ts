@@ -34,6 +34,7 @@ export const militaryService: PersonalService<MilitaryStatus> = {
   identity: true,
   inputs: [],
   upstream: {
+    provider: 'gsb',
     operation: 'nezam/service/militaryStatus',
     pid: 'pishkhan-military-v1',
     body: (_answers, identity) => ({ nationalCode: identity.nationalCode }),

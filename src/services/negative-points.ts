@@ -50,6 +50,7 @@ export const negativePointsService: PersonalService<NegativePoints> = {
     },
   ],
   upstream: {
+    provider: 'gsb',
     operation: 'naja/license/negativeScore',
     pid: 'pishkhan-negative-points-v1',
     body: (answers, identity) => ({

@@ -43,6 +43,7 @@ export const passportService: PersonalService<Passport> = {
   identity: true,
   inputs: [],
   upstream: {
+    provider: 'gsb',
     operation: 'police/passport/passportStatus',
     pid: 'pishkhan-passport-v1',
     body: (_answers, identity) => ({ nationalCode: identity.nationalCode, mobile: identity.mobile }),

@@ -54,6 +54,7 @@ export const postcodeService: PublicService<Address> = {
     },
   ],
   upstream: {
+    provider: 'gsb',
     operation: 'post/gnaf/addressByPostcode',
     pid: 'pishkhan-postcode-v1',
     body: (answers) => ({ postcode: answers.postcode ?? '' }),

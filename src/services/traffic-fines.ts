@@ -8,6 +8,7 @@
  */
 import * as v from 'valibot';
 import { toPersianDigits } from '../i18n/digits.ts';
+import { faNotices } from '../i18n/fa-notices.ts';
 import { faServices } from '../i18n/fa-services.ts';
 import { formatTomans } from '../i18n/money.ts';
 import { billTypeOf, hasBillCheckDigit, isValidPaymentId, paymentAmount } from '../validation/bill.ts';
@@ -100,6 +101,7 @@ export const trafficFinesService: PersonalService<Fines> = {
     },
   ],
   upstream: {
+    provider: 'gsb',
     operation: 'naja/traffic/drivingOffense',
     pid: 'pishkhan-traffic-fines-v1',
     body: (answers, identity) => ({
@@ -112,4 +114,14 @@ export const trafficFinesService: PersonalService<Fines> = {
   },
   render,
   notFound: faServices.trafficFines.notFound,
+  watch: {
+    ids: (result) => result.fines.map((fine) => String(fine.id)),
+    what: (answers) => faNotices.trafficFines.what(plateIn(answers)),
+    news: (count, answers) => faNotices.trafficFines.news(count, plateIn(answers)),
+  },
 };
+
+/** The answers' plate as a citizen reads it, made to read left to right in a Persian sentence. */
+function plateIn(answers: Readonly<Record<string, string>>): string {
+  return isolatePlate(readablePlate(answers.plate ?? '') ?? '');
+}

@@ -1,6 +1,7 @@
 /** What one service declaration holds: everything the engine needs to offer it. */
 import type * as v from 'valibot';
 import type { Button, Identity } from '../types.ts';
+import type { ProviderId } from './providers.ts';
 
 /** Normalises and validates an answer; its issue message is the Persian reason shown. */
 export type InputSchema = v.GenericSchema<string, string>;
@@ -34,7 +35,9 @@ export function schemaOf(input: ServiceInput, now: number): InputSchema {
 type Answers = Readonly<Record<string, string>>;
 
 interface Upstream<Result> {
-  /** `{provider}/{gateway}/{operation}` */
+  /** Who answers: the bus, or an organisation's own API (providers.ts). */
+  provider: ProviderId;
+  /** On the bus `{provider}/{gateway}/{operation}`; on an organisation's API, the path under its base URL. */
   operation: string;
   pid: string;
   /** The identifier in `body` the call is about, for the audit log (hashed and masked there). */
@@ -57,6 +60,18 @@ interface ServiceBase<Result> {
   render(result: Result, answers: Answers): string;
   /** What to say when the bus has no record (404). */
   notFound: string;
+  /** Set when a citizen may ask to be told of what is new in this answer (docs/notices.md). */
+  watch?: Watch<Result>;
+}
+
+/** How a service's answer is watched for news: a notice goes when an id not seen before appears. */
+export interface Watch<Result> {
+  /** The ids of the items an answer lists (fine ids); a 404 lists none. */
+  ids(result: Result): string[];
+  /** What is watched, as the list of subscriptions names it («خلافی پلاک …»). */
+  what(answers: Answers): string;
+  /** The notice: how many new items appeared, and no more than the answer itself would say. */
+  news(count: number, answers: Answers): string;
 }
 
 /** A service anyone may use for anything (a postcode, a bill). */

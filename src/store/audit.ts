@@ -140,14 +140,24 @@ export async function verifyAuditChain(
   return { ok: true, rows, writers, anchors: anchored.size };
 }
 
+/** What an anchoring covered: the heads to anchor, and the audit rows written since the last one. */
+export interface Anchoring {
+  heads: Anchor[];
+  /** Those rows' rowids: after `after`, up to `upTo` (so the next anchoring's `after` is this `upTo`). */
+  rowids: { after: number; upTo: number };
+}
+
 /**
  * The heads of every chain written since the last anchoring, for the scheduled run to anchor
  * outside the database (in its log line); and the mark of how far this anchoring got, in the same
  * batch. Rows appended after the last anchor can be cut without a trace: the anchor is what a
  * verification holds them against.
  */
-export async function headsToAnchor({ db }: Pick<Store, 'db'>): Promise<Anchor[]> {
-  const [heads] = await db.batch([
+export async function headsToAnchor({ db }: Pick<Store, 'db'>): Promise<Anchoring> {
+  const [previous, heads, mark] = await db.batch([
+    db.all<{ last_rowid: number }>(
+      sql`select coalesce((select last_rowid from audit_anchor_marks where id = 1), 0) as last_rowid`,
+    ),
     db.all<{ writer: string; seq: number; row_hash: string }>(sql`select a.writer, a.seq, a.row_hash
       from audit_log a join (
         select writer, max(seq) as seq from audit_log
@@ -155,11 +165,15 @@ export async function headsToAnchor({ db }: Pick<Store, 'db'>): Promise<Anchor[]
         group by writer
       ) h on a.writer = h.writer and a.seq = h.seq
       order by a.writer`),
-    db.run(sql`insert into audit_anchor_marks (id, last_rowid)
+    db.all<{ last_rowid: number }>(sql`insert into audit_anchor_marks (id, last_rowid)
       select 1, coalesce(max(rowid), 0) from audit_log where true
-      on conflict (id) do update set last_rowid = excluded.last_rowid`),
+      on conflict (id) do update set last_rowid = excluded.last_rowid
+      returning last_rowid`),
   ]);
-  return heads.map((head) => ({ writer: head.writer, seq: head.seq, rowHash: head.row_hash }));
+  return {
+    heads: heads.map((head) => ({ writer: head.writer, seq: head.seq, rowHash: head.row_hash })),
+    rowids: { after: previous[0]?.last_rowid ?? 0, upTo: mark[0]?.last_rowid ?? 0 },
+  };
 }
 
 /** Anchors as the log line writes them: `writer:seq:hash`, space-separated. */

@@ -17,6 +17,7 @@ import { type SealedIdentity, storeIdentity } from './identities.ts';
 import { recordAttempt } from './limits.ts';
 import { type DueRow, dueRepliesQuery, markStatements, type OutboxMark, queueReplies } from './outbox.ts';
 import { conversations } from './schema.ts';
+import { changeStatements, type SubscriptionChange } from './subscriptions.ts';
 
 /** Longer than the longest pause between two of the holder's batches; a slow bus call renews it. */
 export const LEASE_TTL_MS = 30_000;
@@ -120,32 +121,49 @@ export interface Step {
   attempt?: string;
   /** Shahkar matched in this step: the identity to keep. */
   bind?: SealedIdentity;
+  /**
+   * A subscription made, ended or renewed in this step; when it does not take (the identity has
+   * its 3, or it is gone), `otherwise` is queued instead of `replies`.
+   */
+  subscription?: { change: SubscriptionChange; otherwise: readonly Reply[] };
 }
 
 /**
  * Saves the new state, queues its replies, marks the event processed and keeps what binding
- * decided (an attempt, an identity), all or nothing; extends the lease, writes the marks and the
- * audit rows whatever happens; and reads the chat's due replies, for the delivery that follows.
- * @returns the due replies and the ids the step's replies got (in order), or null when the lease
- * was lost or the version moved (the step was not saved)
+ * decided (an attempt, an identity) and what became of a subscription, all or nothing; extends the
+ * lease, writes the marks and the audit rows whatever happens; and reads the chat's due replies,
+ * for the delivery that follows.
+ * @returns the due replies, the ids the step's replies got (in order) and whether they were the
+ * `otherwise` ones, or null when the lease was lost or the version moved (the step was not saved)
  */
-export async function commitStep(store: Store, step: Step): Promise<{ due: DueRow[]; queued: number[] } | null> {
+export async function commitStep(
+  store: Store,
+  step: Step,
+): Promise<{ due: DueRow[]; queued: number[]; otherwise: boolean } | null> {
   const { db, sealer } = store;
   const { chat, lease, version, now } = step;
   const saved = sql`exists (select 1 from conversations where ${isChat(chat)}
     and version = ${version + 1} and lease_owner = ${lease.owner})`;
   const state = await sealer.seal(JSON.stringify(step.state), sealContext('conversations', chat));
-  const bodies = await Promise.all(
-    step.replies.map((reply) => sealer.seal(JSON.stringify(reply), sealContext('outbox', chat))),
-  );
+  const seal = (replies: readonly Reply[]) =>
+    Promise.all(replies.map((reply) => sealer.seal(JSON.stringify(reply), sealContext('outbox', chat))));
+  const bodies = await seal(step.replies);
+  // The subscription's statements run before the replies, which follow whether it took.
+  const change = step.subscription && changeStatements(db, chat, step.subscription.change, now, saved);
+  const took = change?.took;
+  const otherwise = took && step.subscription ? await seal(step.subscription.otherwise) : [];
 
-  const [updated, queued, ...rest] = await batchCarryingAudit(store, [
+  const [updated, ...rest] = await batchCarryingAudit(store, [
     db
       .update(conversations)
       .set({ state, version: version + 1, updatedAt: now, leaseUntil: now + lease.ttlMs })
       .where(and(isChat(chat), eq(conversations.version, version), eq(conversations.leaseOwner, lease.owner)))
       .returning({ version: conversations.version }),
-    queueReplies(db, chat, { bodies, kind: 'reply', now, when: saved }),
+    ...(change?.statements ?? []),
+    queueReplies(db, chat, { bodies, kind: 'reply', now, when: took ? sql`${saved} and ${took}` : saved }),
+    ...(took
+      ? [queueReplies(db, chat, { bodies: otherwise, kind: 'reply', now, when: sql`${saved} and not ${took}` })]
+      : []),
     db.run(sql`update inbox set status = 'done', processed_at = ${now} where id = ${step.eventId} and ${saved}`),
     ...markStatements(db, step.marks),
     ...(step.attempt ? [recordAttempt(db, step.attempt, now, saved)] : []),
@@ -153,7 +171,15 @@ export async function commitStep(store: Store, step: Step): Promise<{ due: DueRo
     dueRepliesQuery(db, chat, now),
   ]);
   if (updated.length !== 1) return null;
-  return { due: rest.at(-1) as DueRow[], queued: queued.map((row) => row.id) };
+  const first = change?.statements.length ?? 0;
+  const queued = rest[first] as { id: number }[];
+  const queuedOtherwise = (took ? rest[first + 1] : []) as { id: number }[];
+  const refused = queuedOtherwise.length > 0;
+  return {
+    due: rest.at(-1) as DueRow[],
+    queued: (refused ? queuedOtherwise : queued).map((row) => row.id),
+    otherwise: refused,
+  };
 }
 
 /**

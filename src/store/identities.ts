@@ -10,7 +10,7 @@ import type { Identity } from '../types.ts';
 import { batchCarryingAudit } from './audit.ts';
 import { type ChatKey, type Db, type Store, sealContext } from './db.ts';
 import { attemptsQuery } from './limits.ts';
-import { conversations, identities, inbox, outbox } from './schema.ts';
+import { conversations, identities, inbox, outbox, subscriptions } from './schema.ts';
 
 /** An identity ready to store: sealed, with its national code's keyed hash. */
 export interface SealedIdentity {
@@ -34,7 +34,7 @@ export async function readAccount(store: Store, chat: ChatKey, chatKey: string, 
 }
 
 /** A bound identity, opened; none when no key opens it (a key retired too early): the citizen binds again. */
-async function openIdentity(store: Store, chat: ChatKey, sealed: string | undefined): Promise<Identity | null> {
+export async function openIdentity(store: Store, chat: ChatKey, sealed: string | undefined): Promise<Identity | null> {
   if (sealed === undefined) return null;
   try {
     return JSON.parse(await store.sealer.open(sealed, sealContext('identities', chat))) as Identity;
@@ -64,7 +64,8 @@ export function storeIdentity(db: Db, chat: ChatKey, identity: SealedIdentity, n
 }
 
 /**
- * «حذف اطلاعات من»: deletes the chat's identity, sent and unsent replies, and its events up to
+ * «حذف اطلاعات من»: deletes the chat's identity and subscriptions, sent and unsent replies (notices
+ * held for the morning among them), and its events up to
  * `lastEventId` (later ones are new messages, processed afresh), and empties its conversation,
  * which its holder keeps (settleChat deletes the row once nothing is pending). What stays is
  * pseudonymous: the audit rows (a keyed hash and four digits of each identifier, in chains that
@@ -78,6 +79,8 @@ export async function eraseChat(
   const { db } = store;
   await batchCarryingAudit(store, [
     db.delete(identities).where(ofChat(chat)),
+    // Its subscriptions end with it: nothing is checked or sent for it any more.
+    db.delete(subscriptions).where(and(eq(subscriptions.channel, chat.channel), eq(subscriptions.chatId, chat.chatId))),
     db
       .update(conversations)
       .set({ state: null, version: sql`${conversations.version} + 1`, updatedAt: now })

@@ -3,6 +3,7 @@ import { and, count, eq, inArray, lte, min, sql } from 'drizzle-orm';
 import type { ChatKey, Store } from './db.ts';
 import { purgeLimitsStatements } from './limits.ts';
 import { dedupeClaims, inbox, outbox } from './schema.ts';
+import { purgeSubscriptions } from './subscriptions.ts';
 
 /** Processed events and sent replies are kept this long (sealed), for tracing a complaint. */
 export const RETENTION_MS = 7 * 24 * 60 * 60_000;
@@ -45,7 +46,7 @@ export async function chatsWithWork(
 /** Deletes what is past its retention; returns how many rows of each kind went. */
 export async function purgeExpired({ db }: Store, now: number) {
   const quietSince = (ms: number) => sql`updated_at < ${now - ms} and lease_until < ${now}`;
-  const [events, replies, claims, states, identitiesGone, chats, chains, attempts, codes] = await db.batch([
+  const [events, replies, claims, states, identitiesGone, chats, chains, attempts, codes, watches] = await db.batch([
     db.delete(inbox).where(
       sql`(${inbox.status} = 'done' and ${inbox.processedAt} < ${now - RETENTION_MS})
           or (${inbox.status} = 'dead' and ${inbox.processedAt} < ${now - DEAD_LETTER_RETENTION_MS})`,
@@ -57,14 +58,19 @@ export async function purgeExpired({ db }: Store, now: number) {
     db.delete(dedupeClaims).where(lte(dedupeClaims.expiresAt, now)),
     db.run(sql`update conversations set state = null where state is not null and ${quietSince(STATE_RETENTION_MS)}`),
     // The identities of chats forgotten, before their conversations go (a chat that never spoke
-    // since it bound has only its identity's own age to go by).
+    // since it bound has only its identity's own age to go by). A live subscription is activity:
+    // the citizen asked to be told, and its checks need the identity.
     db.run(sql`delete from identities where created_at < ${now - CHAT_RETENTION_MS}
       and not exists (select 1 from conversations c where c.channel = identities.channel
-        and c.chat_id = identities.chat_id and c.updated_at >= ${now - CHAT_RETENTION_MS})`),
+        and c.chat_id = identities.chat_id and c.updated_at >= ${now - CHAT_RETENTION_MS})
+      and not exists (select 1 from subscriptions s where s.channel = identities.channel
+        and s.chat_id = identities.chat_id and s.expires_at > ${now})`),
     db.run(sql`delete from conversations where ${quietSince(CHAT_RETENTION_MS)}`),
     db.run(sql`delete from audit_log where writer in (select writer from audit_log group by writer
       having max(at) < ${now - AUDIT_RETENTION_MS})`),
     ...purgeLimitsStatements(db, now),
+    // After the identities: a subscription whose identity went, goes too.
+    purgeSubscriptions(db, now),
   ]);
   return {
     events: events.rowsAffected,
@@ -74,6 +80,7 @@ export async function purgeExpired({ db }: Store, now: number) {
     chats: chats.rowsAffected + identitiesGone.rowsAffected,
     auditRows: chains.rowsAffected,
     limits: attempts.rowsAffected + codes.rowsAffected,
+    subscriptions: watches.rowsAffected,
   };
 }
 

@@ -13,7 +13,8 @@ export interface QueuedReply {
   id: number;
   /** Null when no key opens it (a key retired too early): it is set aside, with an apology. */
   reply: Reply | null;
-  kind: 'reply' | 'apology';
+  /** A notice (docs/notices.md) stands apart from the conversation: see `dueRepliesQuery`. */
+  kind: 'reply' | 'apology' | 'notice';
   attempts: number;
 }
 
@@ -28,16 +29,22 @@ export type OutboxMark =
 
 /**
  * The statement that queues sealed replies in their order, for a batch; with `when`, only if that
- * SQL condition holds (drizzle's insert-select wants every column, so the insert is written out).
- * It returns their ids, in order.
+ * SQL condition holds (drizzle's insert-select wants every column, so the insert is written out);
+ * with `nextAt`, not sent before then. It returns their ids, in order.
  */
 export function queueReplies(
   db: Db,
   chat: ChatKey,
-  { bodies, kind, now, when }: { bodies: readonly string[]; kind: QueuedReply['kind']; now: number; when?: SQL },
+  {
+    bodies,
+    kind,
+    now,
+    when,
+    nextAt = 0,
+  }: { bodies: readonly string[]; kind: QueuedReply['kind']; now: number; when?: SQL; nextAt?: number },
 ) {
-  return db.all<{ id: number }>(sql`insert into outbox (channel, chat_id, body, kind, created_at)
-    select ${chat.channel}, ${chat.chatId}, value, ${kind}, ${now} from json_each(${JSON.stringify(bodies)})
+  return db.all<{ id: number }>(sql`insert into outbox (channel, chat_id, body, kind, created_at, next_at)
+    select ${chat.channel}, ${chat.chatId}, value, ${kind}, ${now}, ${nextAt} from json_each(${JSON.stringify(bodies)})
     where ${when ?? sql`1`} returning id`);
 }
 
@@ -75,12 +82,15 @@ export type DueRow = { id: number; body: string; kind: QueuedReply['kind']; atte
 /**
  * The query for the chat's unsent replies that are due, oldest first, up to the first one that is
  * waiting out a backoff (the replies behind it wait too, so order is kept): alone, or in a batch.
+ * A notice stands apart: one held for the morning, or waiting out a backoff, holds back nothing.
  */
 export function dueRepliesQuery(db: Db, chat: ChatKey, now: number) {
   return db.all<DueRow>(sql`select id, body, kind, attempts from outbox o
     where channel = ${chat.channel} and chat_id = ${chat.chatId} and status = 'pending'
+      and (kind <> 'notice' or next_at <= ${now})
       and id < coalesce((select min(id) from outbox where channel = o.channel and chat_id = o.chat_id
-                           and status = 'pending' and next_at > ${now}), ${Number.MAX_SAFE_INTEGER})
+                           and status = 'pending' and next_at > ${now} and kind <> 'notice'),
+                        ${Number.MAX_SAFE_INTEGER})
     order by id`);
 }
 
@@ -118,7 +128,8 @@ export async function deadLetterReply(
 ): Promise<void> {
   const { db } = store;
   const setAside = db.update(outbox).set({ status: 'dead', attempts }).where(eq(outbox.id, queued.id));
-  if (queued.kind === 'apology') {
+  // Nothing to apologise for a notice nobody was waiting for.
+  if (queued.kind !== 'reply') {
     await setAside;
     return;
   }

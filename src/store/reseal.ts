@@ -15,6 +15,7 @@ const SEALED = [
   { table: 'outbox', column: 'body', key: 'id' },
   { table: 'conversations', column: 'state', key: 'rowid' },
   { table: 'identities', column: 'sealed', key: 'rowid' },
+  { table: 'subscriptions', column: 'answers', key: 'rowid' },
 ] as const;
 
 export interface ResealCount {

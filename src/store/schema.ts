@@ -2,7 +2,7 @@
  * The tables, as drizzle declares them; `npm run db:generate` turns changes here into a SQL
  * migration under migrations/. Times are milliseconds since the epoch.
  */
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * Dedupe keys (keyed hashes) claimed by accepted updates, each until `expires_at`: a copy that
@@ -88,7 +88,7 @@ export const outbox = sqliteTable(
     /** The Reply as JSON, sealed. */
     body: text('body').notNull(),
     /** An apology is never followed by another apology when it, too, cannot be sent. */
-    kind: text('kind', { enum: ['reply', 'apology'] })
+    kind: text('kind', { enum: ['reply', 'apology', 'notice'] })
       .notNull()
       .default('reply'),
     /** `dead`: set aside after failing every attempt; `npm run replay` puts it back. */
@@ -196,4 +196,41 @@ export const codeSends = sqliteTable(
     at: integer('at').notNull(),
   },
   (table) => [index('code_sends_mobile').on(table.mobileHash, table.at)],
+);
+
+/**
+ * Notices a citizen asked for (docs/notices.md): one row per watched inquiry, keyed to the bound
+ * identity's chat (as identities are), which is also the chat told. Its answers (the plate, for
+ * traffic fines) are sealed; the fine ids already seen are kept only as keyed hashes, never the
+ * answer. `lease_*` is the claim of the scheduled run checking it, so two runs never check it both.
+ */
+export const subscriptions = sqliteTable(
+  'subscriptions',
+  {
+    /** Random: the spread of its checks over the day and its idempotency keys derive from it. */
+    id: text('id').primaryKey(),
+    channel: text('channel').notNull(),
+    chatId: text('chat_id').notNull(),
+    /** The bound identity's national code, keyed hash: at most 3 live subscriptions per identity. */
+    nationalCodeHash: text('national_code_hash').notNull(),
+    service: text('service').notNull(),
+    /** The form's answers as JSON (`{"plate": …}`), sealed. */
+    answers: text('answers').notNull(),
+    /** Keyed hash of the answers: the same plate is watched once per chat. */
+    answersHash: text('answers_hash').notNull(),
+    /** A JSON array of keyed hashes of the ids in the last answer (fine ids). */
+    seen: text('seen').notNull().default('[]'),
+    nextCheckAt: integer('next_check_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    /** Whether the citizen was asked, a week before it ends, to renew it. */
+    renewalAsked: integer('renewal_asked').notNull().default(0),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: integer('lease_until').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('subscriptions_watch').on(table.channel, table.chatId, table.service, table.answersHash),
+    index('subscriptions_identity').on(table.nationalCodeHash, table.expiresAt),
+    index('subscriptions_due').on(table.nextCheckAt),
+  ],
 );

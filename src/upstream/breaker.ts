@@ -13,6 +13,8 @@ export interface BreakerOptions {
   now?: () => number;
 }
 
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
 type Circuit =
   | { state: 'closed'; failures: number }
   | { state: 'open'; since: number }
@@ -42,6 +44,20 @@ export class CircuitBreaker {
     if (circuit.state === 'probing' || this.now() - circuit.since < this.pauseMs) return false;
     this.circuits.set(service, { state: 'probing' });
     return true;
+  }
+
+  /**
+   * Each service's circuit as an operator reads it: `half-open` once a probe may go, or is on its way.
+   * Only services that have been called are known.
+   */
+  states(): Map<string, CircuitState> {
+    const now = this.now();
+    const states = new Map<string, CircuitState>();
+    for (const [service, circuit] of this.circuits) {
+      const paused = circuit.state === 'open' && now - circuit.since < this.pauseMs;
+      states.set(service, circuit.state === 'closed' ? 'closed' : paused ? 'open' : 'half-open');
+    }
+    return states;
   }
 
   succeeded(service: string): void {

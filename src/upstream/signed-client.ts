@@ -13,7 +13,7 @@ import { logError } from '../log.ts';
 import { isRedirect } from '../transport.ts';
 import type { UpstreamCall, UpstreamOutcome } from '../types.ts';
 import type { AttemptRecord, AuditSink } from './audit-trail.ts';
-import { type BreakerOptions, CircuitBreaker } from './breaker.ts';
+import { type BreakerOptions, CircuitBreaker, type CircuitState } from './breaker.ts';
 import type { CallOptions, UpstreamClient } from './client.ts';
 import type { Provider } from './provider.ts';
 import {
@@ -86,6 +86,10 @@ export class SignedClient implements UpstreamClient {
       ...options,
     };
     this.breaker = new CircuitBreaker({ ...breaker, now: this.options.now });
+  }
+
+  circuits(): ReadonlyMap<string, CircuitState> {
+    return this.breaker.states();
   }
 
   async call(call: UpstreamCall, idempotencyKey: string, options: CallOptions = {}): Promise<UpstreamOutcome> {
@@ -178,7 +182,8 @@ export class SignedClient implements UpstreamClient {
     try {
       response = await this.fetcher(request.message.url, {
         method: 'POST',
-        headers: new Headers(request.message.headers.map(([name, value]) => [name, value])),
+        // Each pair typed as one: Deno's HeadersInit takes `[string, string][]`, not `string[][]`.
+        headers: new Headers(request.message.headers.map(([name, value]): [string, string] => [name, value])),
         body: request.body,
         // Never followed: another origin would be sent the credentials and the citizen's data.
         redirect: 'manual',

@@ -16,7 +16,7 @@ export interface SentMessage {
   chat_id: string;
   text: string;
   reply_markup?: {
-    keyboard?: { text: string }[][];
+    keyboard?: { text: string; request_contact?: boolean }[][];
     resize_keyboard?: boolean;
     one_time_keyboard?: boolean;
     inline_keyboard?: { text: string; callback_data: string }[][];

@@ -1,20 +1,24 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { trafficFinesFor } from '../../dev/sandboxes/gsb/records.ts';
 import { step } from '../../src/conversation/engine.ts';
 import type { ConversationState } from '../../src/conversation/state.ts';
 import { depsFor } from '../../src/deps.ts';
 import { fa } from '../../src/i18n/fa.ts';
 import worker from '../../src/index.ts';
 import { MAX_SEND_ATTEMPTS } from '../../src/pipeline/deliver.ts';
+import { sendableAt } from '../../src/pipeline/notice-schedule.ts';
 import { MAX_EVENT_ATTEMPTS, processChat } from '../../src/pipeline/process-chat.ts';
 import { catalogue } from '../../src/services/catalogue.ts';
 import { claimEvent, openEvent } from '../../src/store/inbox.ts';
 import { replayDeadLetters } from '../../src/store/maintenance.ts';
 import { sealReply } from '../../src/store/outbox.ts';
+import { readablePlate } from '../../src/validation/plate.ts';
 import { waitUntilSettled } from './database.ts';
 import { newChatId, postUpdate, sendText, waitForMessages, webhookUrl } from './gap.ts';
+import { Citizen, checkAt, movedAhead, newPlate, recordFine } from './notices.ts';
 
 /** Waits for `expected` messages and for the chat to settle (nothing more in flight), then returns them all. */
 async function settledMessages(chatId: string, expected: number) {
@@ -292,7 +296,7 @@ describe('personal data at rest', () => {
       sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`,
     );
     expect(tables.map((t) => t.name)).toEqual(
-      expect.arrayContaining(['inbox', 'conversations', 'outbox', 'dedupe_claims']),
+      expect.arrayContaining(['inbox', 'conversations', 'outbox', 'dedupe_claims', 'subscriptions']),
     );
     for (const { name } of tables) {
       const rows = await deps.store.db.all<Record<string, unknown>>(sql.raw(`select * from "${name}"`));
@@ -300,6 +304,49 @@ describe('personal data at rest', () => {
       for (const secret of ['0499370899', '۰۴۹۹۳۷۰۸۹۹', '09121234567', '9121234567']) {
         expect(dump, `${secret} in ${name}`).not.toContain(secret);
       }
+    }
+  });
+
+  it('keeps the plate, the identity and the fine ids of a subscription and its notice out of every column and log line', async () => {
+    const lines: string[] = [];
+    for (const level of ['log', 'error', 'warn', 'info', 'debug'] as const) {
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+        lines.push(args.map(String).join(' '));
+      });
+    }
+    try {
+      const citizen = await Citizen.bound();
+      const plate = newPlate();
+      await citizen.subscribe(plate.typed, true);
+      await recordFine(plate.nineDigits);
+      const [stored] = await citizen.subscriptions();
+      if (!stored) throw new Error('no subscription was stored');
+      // Checked 100 days ahead, where no other file's subscription is due (notices.ts, movedAhead).
+      const row = await movedAhead(stored.id, 100);
+      await checkAt(sendableAt(row.next_check_at));
+      expect((await citizen.next()).text).toContain('خلافی تازه');
+      // The capture works: the check's own line is in it.
+      expect(lines.some((line) => line.includes('"notice-check"'))).toBe(true);
+
+      const { nationalCode, mobile } = citizen.identity;
+      const fineIds = trafficFinesFor(nationalCode, plate.nineDigits, 1).fines.map((fine) => fine.id);
+      const secrets = [nationalCode, mobile, mobile.slice(1), plate.nineDigits, readablePlate(plate.nineDigits) ?? '?'];
+      const { store } = await depsFor(env);
+      const tables = await store.db.all<{ name: string }>(
+        sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`,
+      );
+      for (const { name } of tables) {
+        const dump = JSON.stringify(await store.db.all(sql`select * from ${sql.identifier(name)}`));
+        // The GSB sandbox's own tables (the bus's idempotency records) hold its answers, as the bus would.
+        const ours = !name.startsWith('sandbox_');
+        for (const secret of [...secrets, ...(ours ? fineIds : [])]) {
+          expect(dump, `${secret} in ${name}`).not.toContain(secret);
+        }
+      }
+      const logs = lines.join('\n');
+      for (const secret of [...secrets, ...fineIds]) expect(logs, `${secret} in the logs`).not.toContain(secret);
+    } finally {
+      vi.restoreAllMocks();
     }
   });
 });

@@ -7,11 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { fa } from '../../src/i18n/fa.ts';
 import { faIdentity } from '../../src/i18n/fa-identity.ts';
 import { faServices } from '../../src/i18n/fa-services.ts';
-import { bindThrough, international, newMobile, newNationalCode } from './binding.ts';
+import { international, newNationalCode, newPerson } from './binding.ts';
 import * as botApi from './bot-api.ts';
 import { converse, newChatId } from './gap.ts';
-
-const person = () => ({ mobile: newMobile(), nationalCode: newNationalCode() });
+import { talk } from './talk.ts';
 
 describe('free text at the menu, through the Gap webhook', () => {
   it('answers a bare postcode typed after «سلام» with its address', async () => {
@@ -37,10 +36,11 @@ describe('free text at the menu, through the Gap webhook', () => {
   });
 
   it('binds, then answers the fines of a plate typed at the menu without asking for it', async () => {
-    const chatId = newChatId();
-    const messages = await bindThrough(chatId, '۱۲ ب ۳۴۵ ایران ۶۷', person());
-    expect(messages[5]?.data).toContain(faServices.trafficFines.heading);
-    expect(messages.map((message) => message.data)).not.toContain(faServices.trafficFines.prompt);
+    const chat = await talk('gap');
+    await chat.bind('۱۲ ب ۳۴۵ ایران ۶۷', newPerson());
+    const answer = await chat.reply();
+    expect(answer).toAnswer(faServices.trafficFines.heading);
+    expect(answer.text).not.toBe(faServices.trafficFines.prompt);
   });
 
   it('sends a national code typed at the menu nowhere and says what it is for', async () => {
@@ -67,7 +67,7 @@ describe('free text at the menu, through the Bale webhook', () => {
 
   it('binds with the citizen’s own card, then answers the fines of the plate given with «خلافی»', async () => {
     const chatId = botApi.newChatId();
-    const { mobile, nationalCode } = person();
+    const { mobile, nationalCode } = newPerson();
     await botApi.converse('bale', chatId, 'سلام', 0);
     const notice = await botApi.converse('bale', chatId, 'خلافی ۱۲ ب ۳۴۵ ایران ۶۷', 1);
     expect(notice.text).toBe(`${faIdentity.notice}\n\n${faIdentity.askContact}`);

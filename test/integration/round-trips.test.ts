@@ -5,11 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fa } from '../../src/i18n/fa.ts';
+import { faNotices } from '../../src/i18n/fa-notices.ts';
 import { faServices } from '../../src/i18n/fa-services.ts';
 import { faValidation } from '../../src/i18n/fa-validation.ts';
 import { fixtures, newChatId as newBotApiChatId, postUpdate, waitForMessages as waitForBale } from './bot-api.ts';
 import { roundTrips, waitForRelease, watchRoundTrips } from './database.ts';
 import { newChatId, sendText, waitForMessages } from './gap.ts';
+import { Citizen, newPlate } from './notices.ts';
 
 /** The most round trips an update of a public service may cost, everything it causes included. */
 const BUDGET = 3;
@@ -51,5 +53,24 @@ describe('round trips per update', () => {
     expect(answer?.data).toContain('۷۷۷۷۷۷۷۷۷۷');
     expect(menu?.data).toBe(fa.menuPrompt);
     expect((await roundTrips(chatId)) - before).toBe(2 * BUDGET);
+  });
+
+  it('costs one more to subscribe and to list subscriptions (a read of what they need), and three to end one', async () => {
+    const citizen = await Citizen.bound();
+    await citizen.say(newPlate().typed);
+    await citizen.press(faNotices.notifyButton);
+    await watchRoundTrips(citizen.chatId);
+    const cost = async (act: () => Promise<unknown>) => {
+      const before = await roundTrips(citizen.chatId);
+      await act();
+      return (await roundTrips(citizen.chatId)) - before;
+    };
+    // «بله، خبرم کن» reads the bound identity (its national code's hash counts the limit of 3).
+    expect(await cost(() => citizen.press(faNotices.yesButton))).toBe(BUDGET + 1);
+    // «اشتراک‌های من» reads the subscriptions.
+    expect(await cost(() => citizen.say(faNotices.mineButton))).toBe(BUDGET + 1);
+    // Ending one needs nothing read: the statement names the chat.
+    expect(await cost(() => citizen.press(faNotices.cancelNth(1)))).toBe(BUDGET);
+    expect(await citizen.subscriptions()).toEqual([]);
   });
 });

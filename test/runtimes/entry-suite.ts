@@ -24,13 +24,14 @@ interface Message {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const newChatId = () => String(10_000_000 + Math.floor(Math.random() * 89_999_999));
+export const newChatId = () => String(10_000_000 + Math.floor(Math.random() * 89_999_999));
 
 /**
  * Registers the suite for one entry.
- * @param command the program and its arguments, run from the repository's root
+ * @param command the program and its arguments
+ * @param cwd where it runs: the repository's root unless given
  */
-export function describeEntry(name: string, command: readonly [string, ...string[]]): void {
+export function describeEntry(name: string, command: readonly [string, ...string[]], cwd?: string): void {
   describe(name, () => {
     let stack: LocalStack<'libsql' | 'gsb' | 'gap'>;
     let gapUrl: string;
@@ -46,7 +47,7 @@ export function describeEntry(name: string, command: readonly [string, ...string
       const { vars } = stack;
       deps = await depsFor(vars);
       // PORT 0: a free port, logged.
-      entry = await startEntry(command, { ...vars, HOST: '127.0.0.1', PORT: '0', SWEEP_INTERVAL_S: '1' });
+      entry = await startEntry(command, { ...vars, HOST: '127.0.0.1', PORT: '0', SWEEP_INTERVAL_S: '1' }, cwd);
       ({ url, output } = entry);
     });
 
@@ -60,6 +61,12 @@ export function describeEntry(name: string, command: readonly [string, ...string
     it('listens on 127.0.0.1 and says where in one log line', () => {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(output.filter((line) => line.includes('"listening"'))).toHaveLength(1);
+    });
+
+    it('is ready: /readyz answers 200 once its settings are complete and the database answers', async () => {
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ ok: true, channels: expect.arrayContaining(['gap']) });
     });
 
     it('answers a Gap webhook with 200, then sends the menu, logging neither the text nor the secret', async () => {
@@ -76,22 +83,7 @@ export function describeEntry(name: string, command: readonly [string, ...string
 
     it('processes, at its own scheduled sweep, an event stored but never processed', async () => {
       const chatId = newChatId();
-      const receivedAt = Date.now() - 10_000;
-      const event = {
-        channel: 'gap',
-        chatId,
-        userId: null,
-        privateChat: true,
-        kind: 'text' as const,
-        text: 'سلام',
-        button: null,
-        contact: null,
-        dedupeKey: `left-behind-${chatId}`,
-        receivedAt,
-      };
-      // Stored as the webhook stores it, with nobody processing it: as after a crash after the 200.
-      const claim = { key: event.dedupeKey, expiresAt: receivedAt + 1 };
-      expect((await claimEvent(deps.store, event, claim, receivedAt)).id).not.toBeNull();
+      await leaveBehind(deps, chatId, 'سلام');
       const [menu] = await waitForMessages(gapUrl, chatId, 1);
       expect(menu?.data).toContain(fa.greeting);
     });
@@ -139,6 +131,28 @@ export function describeEntry(name: string, command: readonly [string, ...string
   });
 }
 
+/**
+ * Stores a Gap text as the webhook stores it, with nobody processing it (as after a crash after
+ * the 200): only a scheduled sweep answers it.
+ */
+export async function leaveBehind(deps: Deps, chatId: string, text: string): Promise<void> {
+  const receivedAt = Date.now() - 10_000;
+  const event = {
+    channel: 'gap',
+    chatId,
+    userId: null,
+    privateChat: true,
+    kind: 'text' as const,
+    text,
+    button: null,
+    contact: null,
+    dedupeKey: `left-behind-${chatId}`,
+    receivedAt,
+  };
+  const claim = { key: event.dedupeKey, expiresAt: receivedAt + 1 };
+  expect((await claimEvent(deps.store, event, claim, receivedAt)).id).not.toBeNull();
+}
+
 function postText(url: string, chatId: string, text: string): Promise<Response> {
   const from = JSON.stringify({ id: Number(chatId), name: 'Test', user: 'test' });
   return fetch(`${url}/webhooks/gap/${localGap.webhookSecret}`, {
@@ -148,7 +162,12 @@ function postText(url: string, chatId: string, text: string): Promise<Response> 
   });
 }
 
-async function waitForMessages(gapUrl: string, chatId: string, count: number): Promise<Message[]> {
+export async function waitForMessages(
+  gapUrl: string,
+  chatId: string,
+  count: number,
+  deadlineMs = REPLY_DEADLINE_MS,
+): Promise<Message[]> {
   let messages: Message[] = [];
   await waitFor(
     async () => {
@@ -156,7 +175,7 @@ async function waitForMessages(gapUrl: string, chatId: string, count: number): P
       ({ messages } = (await response.json()) as { messages: Message[] });
       return messages.length >= count;
     },
-    REPLY_DEADLINE_MS,
+    deadlineMs,
     `${count} message(s) in chat ${chatId}`,
   );
   return messages;

@@ -1,7 +1,8 @@
 /**
  * What the Soroush legacy runtime tests run against, on free ports of 127.0.0.1: the local libSQL
- * server (migrated), the GSB sandbox, the Gap sandbox (the worker's settings name it) and the Soroush
- * legacy sandbox; and the citizen's side of the legacy chat.
+ * server (migrated), the GSB and municipality sandboxes (the menu it compares with is the whole
+ * catalogue's), the Gap sandbox (the worker's settings name it) and the Soroush legacy sandbox; and
+ * the citizen's side of the legacy chat.
  */
 import { expect } from 'vitest';
 import { startLocalStack } from '../../dev/local-stack.ts';
@@ -20,7 +21,10 @@ export interface LegacyStack {
 }
 
 export async function startLegacyStack(legacy: Omit<SoroushLegacySandboxOptions, 'token'> = {}): Promise<LegacyStack> {
-  const stack = await startLocalStack({ parts: ['libsql', 'gsb', 'gap', 'soroushLegacy'], soroushLegacy: legacy });
+  const stack = await startLocalStack({
+    parts: ['libsql', 'gsb', 'municipality', 'gap', 'soroushLegacy'],
+    soroushLegacy: legacy,
+  });
   return { vars: stack.vars, legacyUrl: stack.urls.soroushLegacy, stop: stack.stop };
 }
 

@@ -33,13 +33,14 @@ export interface EntryProcess {
 /**
  * Starts the entry and resolves once it listens and answers /healthz.
  * @param vars its settings; PATH and HOME are added (Deno's cache needs HOME), nothing else of this process's
+ * @param cwd where it runs: the repository's root unless given
  */
-export async function startEntry(command: readonly [string, ...string[]], vars: Record<string, string>) {
+export async function startEntry(command: readonly [string, ...string[]], vars: Record<string, string>, cwd = root) {
   const inherited = Object.fromEntries(
     ['PATH', 'HOME'].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
   );
   const [program, ...args] = command;
-  const child = spawn(program, args, { cwd: root, env: { ...inherited, ...vars }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(program, args, { cwd, env: { ...inherited, ...vars }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const output: string[] = [];
   const lines = createInterface({ input: child.stdout! });

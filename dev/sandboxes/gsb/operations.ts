@@ -17,6 +17,7 @@ import {
   negativePointsFor,
   passportFor,
   platesFor,
+  recordedFinesFor,
   trafficFinesFor,
 } from './records.ts';
 
@@ -45,6 +46,8 @@ export type Outcome = { ok: true; result: unknown } | { ok: false; problem: Prob
 export interface OpContext {
   /** How long the "slow" magic input takes. */
   slowMs: number;
+  /** Fines recorded since for a plate (nine digits → how many), by POST /_sandbox/fines. */
+  recordedFines: Map<string, number>;
 }
 export type Operation = (json: unknown, ctx: OpContext) => Promise<Outcome>;
 
@@ -135,11 +138,15 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   ),
   'naja/traffic/drivingOffense': operation(
     v.object({ ...Person, plateNumber: v.pipe(v.string(), v.regex(/^\d{9}$/)) }),
-    async ({ nationalCode, plateNumber }) => {
-      if (nationalCode === MAGIC_NATIONAL_CODES.noRecord || plateNumber === MAGIC_PERSONAL.finelessPlate) {
+    async ({ nationalCode, plateNumber }, ctx) => {
+      const recorded = ctx.recordedFines.get(plateNumber) ?? 0;
+      if (nationalCode === MAGIC_NATIONAL_CODES.noRecord)
         return noRecord('no unpaid fine is registered for this plate');
+      if (plateNumber === MAGIC_PERSONAL.finelessPlate) {
+        if (recorded === 0) return noRecord('no unpaid fine is registered for this plate');
+        return { ok: true, result: recordedFinesFor(plateNumber, recorded) };
       }
-      return { ok: true, result: trafficFinesFor(nationalCode, plateNumber) };
+      return { ok: true, result: trafficFinesFor(nationalCode, plateNumber, recorded) };
     },
   ),
   'naja/license/negativeScore': operation(

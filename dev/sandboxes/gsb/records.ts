@@ -56,15 +56,36 @@ const OFFENCES = [
 /**
  * The unpaid fines of a plate: the same national code and plate always get the same 1 to 5 fines,
  * newest first. Most are payable, with a traffic-fine bill id (type digit 9) and a payment id the
- * client's own check accepts; the others are not payable yet and carry no ids.
+ * client's own check accepts; the others are not payable yet and carry no ids. `recorded` fines
+ * recorded since (POST /_sandbox/fines) come first, dated today, with ids of their own.
  */
-export function trafficFinesFor(nationalCode: string, plateNumber: string) {
-  const rand = seededRandom(`fines:${nationalCode}:${plateNumber}`);
+export function trafficFinesFor(nationalCode: string, plateNumber: string, recorded = 0) {
+  return finesAnswer([...recordedFines(plateNumber, recorded), ...drawFines(`fines:${nationalCode}:${plateNumber}`)]);
+}
+
+/** Only the fines recorded since: a plate that had none has these. */
+export function recordedFinesFor(plateNumber: string, recorded: number) {
+  return finesAnswer(recordedFines(plateNumber, recorded));
+}
+
+function recordedFines(plateNumber: string, recorded: number) {
+  return Array.from({ length: recorded }, (_, i) => drawFines(`fines:new:${plateNumber}:${i}`, 1, 0))
+    .flat()
+    .reverse();
+}
+
+function finesAnswer<T extends { amount: number }>(fines: T[]) {
+  return { totalAmount: fines.reduce((sum, fine) => sum + fine.amount, 0), fines };
+}
+
+/** `count` fines (1 to 5 when not given) drawn from `seed`, up to `maxDaysAgo` days old, newest first. */
+function drawFines(seed: string, count?: number, maxDaysAgo = 540) {
+  const rand = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  const count = 1 + Math.floor(rand() * 5);
-  const fines = Array.from({ length: count }, () => {
+  const n = count ?? 1 + Math.floor(rand() * 5);
+  return Array.from({ length: n }, () => {
     const offence = pick(OFFENCES);
-    const daysAgo = Math.floor(rand() * 540);
+    const daysAgo = Math.floor(rand() * maxDaysAgo);
     const when = jalaliFromToday(-daysAgo);
     const time = `${String(6 + Math.floor(rand() * 17)).padStart(2, '0')}:${String(Math.floor(rand() * 60)).padStart(2, '0')}`;
     const geo = pick(GEO);
@@ -90,7 +111,6 @@ export function trafficFinesFor(nationalCode: string, plateNumber: string) {
   })
     .sort((a, b) => a.daysAgo - b.daysAgo)
     .map(({ fine }) => fine);
-  return { totalAmount: fines.reduce((sum, fine) => sum + fine.amount, 0), fines };
 }
 
 /** Points of the offences a licence collects them for. */

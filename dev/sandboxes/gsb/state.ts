@@ -69,7 +69,7 @@ export class GsbState {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.hangMs = options.hangMs ?? 60_000;
-    this.ctx = { slowMs: options.slowMs ?? 3000 };
+    this.ctx = { slowMs: options.slowMs ?? 3000, recordedFines: new Map() };
     this.credentials = new CredentialCheck(options, this.now);
     const db = options.libsqlUrl ? new SandboxDatabase(options.libsqlUrl, options.libsqlAuthToken) : null;
     this.nonces = db ? new LibsqlNonceStore(db, this.now) : new MemoryNonceStore(this.now);

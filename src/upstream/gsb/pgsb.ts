@@ -4,15 +4,13 @@
  * `pid`, and the body `{requestId, ...fields}` where requestId is the logical call's idempotency
  * key; the answer is `{requestId, status: "OK", result}` and must name the same requestId.
  */
-import * as v from 'valibot';
 import type { GsbSettings } from '../../config.ts';
 import { utf8ToBase64 } from '../../crypto/base64.ts';
 import type { UpstreamCall } from '../../types.ts';
+import { unwrapEnvelope } from '../envelope.ts';
 import type { Provider } from '../provider.ts';
 import { SignedClient, type SignedClientOptions } from '../signed-client.ts';
 import { TokenCache } from './token.ts';
-
-const Answer = v.object({ requestId: v.string(), status: v.literal('OK'), result: v.unknown() });
 
 export class PgsbProvider implements Provider {
   private readonly tokens: TokenCache;
@@ -39,10 +37,7 @@ export class PgsbProvider implements Provider {
   }
 
   unwrap(json: unknown, idempotencyKey: string) {
-    const answer = v.safeParse(Answer, json);
-    if (!answer.success) return { refused: 'answer is not the PGSB envelope' };
-    if (answer.output.requestId !== idempotencyKey) return { refused: 'answer names another requestId' };
-    return { result: answer.output.result };
+    return unwrapEnvelope(json, idempotencyKey);
   }
 
   refresh(): void {

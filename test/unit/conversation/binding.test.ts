@@ -11,10 +11,12 @@ import { settle, step } from '../../../src/conversation/engine.ts';
 import type { Account, ConversationState, StepContext, StepResult } from '../../../src/conversation/state.ts';
 import { fa } from '../../../src/i18n/fa.ts';
 import { faIdentity } from '../../../src/i18n/fa-identity.ts';
+import { faNotices } from '../../../src/i18n/fa-notices.ts';
 import { faServices } from '../../../src/i18n/fa-services.ts';
 import { faValidation } from '../../../src/i18n/fa-validation.ts';
 import { catalogue } from '../../../src/services/catalogue.ts';
 import type { InboundEvent, Reply } from '../../../src/types.ts';
+import { inbound } from './events.ts';
 
 const NOW = Date.UTC(2026, 10, 29, 12);
 const NATIONAL_CODE = '0499370899';
@@ -23,21 +25,7 @@ const CODE = '482913';
 /** Stands in for the keyed hash the processor computes (digits to letters, so it never holds the code). */
 const hashOf = (code: string) => `hash:${code.replace(/\d/g, (d) => String.fromCharCode(97 + Number(d)))}`;
 
-function event(fields: Partial<InboundEvent>): InboundEvent {
-  return {
-    channel: 'gap',
-    chatId: '1',
-    userId: null,
-    privateChat: true,
-    kind: 'text',
-    text: null,
-    button: null,
-    contact: null,
-    dedupeKey: 'k',
-    receivedAt: NOW,
-    ...fields,
-  };
-}
+const event = (fields: Partial<InboundEvent>) => inbound(NOW, { dedupeKey: 'k', ...fields });
 const text = (data: string) => event({ text: data });
 const contact = (phone: string, ownership: 'own' | 'other' | 'unknown') =>
   event({ kind: 'contact', contact: { phone, ownership } });
@@ -54,6 +42,7 @@ function gap(typed: string | null = null, more: Partial<StepContext & Account> =
     contactButton: true,
     codeAllowed,
     codes: { fresh: CODE, freshHash: hashOf(CODE), typedHash: typed === null ? null : hashOf(typed) },
+    watches: [],
     ...context,
   };
 }
@@ -282,12 +271,15 @@ describe('the account, read only by the steps that use it', () => {
 describe('«حساب من»', () => {
   const identity = { nationalCode: NATIONAL_CODE, mobile: MOBILE };
 
-  it('shows the bound identity masked, with «حذف اطلاعات من»', () => {
+  it('shows the bound identity masked, with «اشتراک‌های من» and «حذف اطلاعات من»', () => {
     const account = step(MENU, text(faIdentity.accountButton), NOW, catalogue, gap(null, { identity }));
     expect(lastText(account)).toContain('******0899');
     expect(lastText(account)).toContain('0902***2580');
     expect(lastText(account)).not.toContain(NATIONAL_CODE);
-    expect(account.replies[0]?.inline?.flat().map((b) => b.label)).toEqual([faIdentity.eraseButton]);
+    expect(account.replies[0]?.inline?.flat().map((b) => b.label)).toEqual([
+      faNotices.mineButton,
+      faIdentity.eraseButton,
+    ]);
   });
 
   it('erases only after the explicit yes', () => {

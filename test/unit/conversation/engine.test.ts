@@ -10,29 +10,16 @@ import { type Catalogue, catalogue, createCatalogue } from '../../../src/service
 import { postcodeService } from '../../../src/services/postcode.ts';
 import type { Service } from '../../../src/services/types.ts';
 import type { InboundEvent } from '../../../src/types.ts';
+import { inbound } from './events.ts';
 
 const NOW = Date.UTC(2026, 10, 29, 12);
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 
-function text(data: string): InboundEvent {
-  return {
-    channel: 'gap',
-    chatId: '1',
-    userId: null,
-    privateChat: true,
-    kind: 'text',
-    text: data,
-    button: null,
-    contact: null,
-    dedupeKey: data,
-    receivedAt: NOW,
-  };
-}
+const text = (data: string) => inbound(NOW, { text: data });
 
-function press(value: string): InboundEvent {
-  return { ...text(''), kind: 'button', text: null, button: { callbackId: 'cb-1', value }, dedupeKey: value };
-}
+const press = (value: string) =>
+  inbound(NOW, { kind: 'button', button: { callbackId: 'cb-1', value }, dedupeKey: value });
 
 /** A made-up service with a choice first and a typed answer second, to exercise what postcode lacks. */
 const finesService: Service<{ total: number }> = {
@@ -58,6 +45,7 @@ const finesService: Service<{ total: number }> = {
     },
   ],
   upstream: {
+    provider: 'gsb',
     operation: 'police/fines/byPlate',
     pid: 'test-fines',
     body: (answers) => ({ vehicle: answers.vehicle ?? '', plate: answers.plate ?? '' }),

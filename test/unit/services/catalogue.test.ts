@@ -4,12 +4,13 @@ import { faIdentity } from '../../../src/i18n/fa-identity.ts';
 import { catalogue } from '../../../src/services/catalogue.ts';
 
 describe('the catalogue and the main menu', () => {
-  it('lists the nine services of docs/bus.md#service-catalogue, category by category', () => {
+  it("lists the services of docs/bus.md#service-catalogue and the municipality's, category by category", () => {
     expect(catalogue.services.map((service) => service.id)).toEqual([
       'traffic-fines',
       'negative-points',
       'license-status',
       'active-plates',
+      'vehicle-toll',
       'bill',
       'military',
       'passport',
@@ -25,6 +26,7 @@ describe('the catalogue and the main menu', () => {
     expect(rows).toEqual([
       ['استعلام خلافی خودرو', 'نمره منفی گواهینامه'],
       ['وضعیت گواهینامه', 'پلاک‌های فعال'],
+      ['عوارض سالیانه خودرو (شهرداری تهران)'],
       ['استعلام قبض'],
       ['وضعیت نظام وظیفه', 'وضعیت گذرنامه'],
       ['استعلام وضعیت حیات'],
@@ -34,7 +36,7 @@ describe('the catalogue and the main menu', () => {
   });
 
   it('has a distinct id and title for each service (a title is what the menu button sends)', () => {
-    expect(new Set(catalogue.services.map((service) => service.id)).size).toBe(9);
-    expect(new Set(catalogue.services.map((service) => service.title)).size).toBe(9);
+    expect(new Set(catalogue.services.map((service) => service.id)).size).toBe(10);
+    expect(new Set(catalogue.services.map((service) => service.title)).size).toBe(10);
   });
 });

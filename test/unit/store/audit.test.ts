@@ -54,7 +54,7 @@ const seqOf = async (writer: string) =>
   );
 
 /** The scheduled run's anchoring, through its log line and back. */
-const anchor = async () => parseAnchors(formatAnchors(await headsToAnchor({ db })));
+const anchor = async () => parseAnchors(formatAnchors((await headsToAnchor({ db })).heads));
 
 describe('the audit log', () => {
   it("numbers each writer's rows from 1, as chains that verify side by side", async () => {

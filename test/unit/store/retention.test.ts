@@ -61,4 +61,24 @@ describe('retention', () => {
     expect(await rows(sql`select seq from audit_log where writer = 'mixed-writer'`)).toBe(2);
     expect(await rows(sql`select seq from audit_log where writer = 'old-writer'`)).toBe(0);
   });
+
+  it('keeps the identity of a chat quiet for 180 days while it has a live subscription, and drops ended ones', async () => {
+    const subscription = (chatId: string, id: string, expiresAt: number) =>
+      db.run(sql`insert into subscriptions (id, channel, chat_id, national_code_hash, service, answers, answers_hash,
+          next_check_at, expires_at, created_at)
+        values (${id}, 'gap', ${chatId}, 'h', 'traffic-fines', 'k.sealed.answers', ${id}, ${NOW}, ${expiresAt}, ${NOW - 90 * DAY})`);
+    await chat('11', CHAT_RETENTION_MS + DAY, true); // quiet 181 days, but told of new fines: kept
+    await subscription('11', 'live', NOW + DAY);
+    await chat('12', CHAT_RETENTION_MS + DAY, true); // quiet 181 days, its subscription ended: forgotten
+    await subscription('12', 'ended', NOW - DAY);
+    await db.run(sql`insert into identities (channel, chat_id, sealed, national_code_hash, created_at)
+      values ('gap', '13', 'k.sealed.identity', 'other', ${NOW})`);
+    await subscription('13', 'rebound', NOW + DAY); // the chat bound another national code since: goes
+
+    const purged = await purgeExpired({ db } as Parameters<typeof purgeExpired>[0], NOW);
+    expect(purged.subscriptions).toBe(2);
+    expect(await rows(sql`select chat_id from identities where chat_id = '11'`)).toBe(1);
+    expect(await rows(sql`select chat_id from identities where chat_id = '12'`)).toBe(0);
+    expect(await db.all(sql`select id from subscriptions`)).toEqual([{ id: 'live' }]);
+  });
 });

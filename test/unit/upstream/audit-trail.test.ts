@@ -178,7 +178,7 @@ describe('npm run audit:verify', () => {
 
   it('holds the chains against the anchors of a log it is given, and says how many it found', async () => {
     const count = (await rows()).length;
-    const heads = await headsToAnchor({ db });
+    const { heads } = await headsToAnchor({ db });
     const dir = mkdtempSync(join(tmpdir(), 'pishkhan-anchors-'));
     const logFile = join(dir, 'worker.log');
     const lines = ['{"event":"listening"}', JSON.stringify({ event: 'audit-anchor', heads: formatAnchors(heads) })];

@@ -53,4 +53,17 @@ describe('the circuit breaker', () => {
     fail(b, 'postcode', 4);
     expect(b.allow('postcode')).toBe(true);
   });
+
+  it("tells each called service's state: closed, open during the pause, half-open once a probe may go or is out", () => {
+    const { breaker: b, advance } = breaker();
+    fail(b, 'postcode', 5);
+    fail(b, 'bill', 2);
+    expect(Object.fromEntries(b.states())).toEqual({ postcode: 'open', bill: 'closed' });
+    advance(30_000);
+    expect(b.states().get('postcode')).toBe('half-open');
+    expect(b.allow('postcode')).toBe(true);
+    expect(b.states().get('postcode')).toBe('half-open');
+    b.succeeded('postcode');
+    expect(b.states().get('postcode')).toBe('closed');
+  });
 });

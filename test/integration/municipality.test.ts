@@ -1,0 +1,150 @@
+/**
+ * Tehran municipality's vehicle toll, an organisation's own service, through the webhook of two
+ * messengers: bound once, then asked for the plate and answered per year with ids that pass the
+ * bill rules, or no debt, or no file; a municipality that fails, or an answer forged or unsigned on
+ * the way, gets the honest Persian message and nothing of the answer. Its calls are in the audit
+ * log like the bus's, the national code only hashed and masked.
+ */
+import { env } from 'cloudflare:workers';
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { depsFor } from '../../src/deps.ts';
+import { fa } from '../../src/i18n/fa.ts';
+import { faServices } from '../../src/i18n/fa-services.ts';
+import { subjectHash } from '../../src/upstream/audit-trail.ts';
+import { billTypeOf, isValidPaymentId, paymentAmount } from '../../src/validation/bill.ts';
+import { newMobile, newNationalCode } from './binding.ts';
+import { type Chat, type Messenger, type Reply, talk } from './talk.ts';
+
+const TITLE = faServices.vehicleToll.title;
+const person = () => ({ mobile: newMobile(), nationalCode: newNationalCode() });
+const municipality = () => String(env.PROVIDER_MUNICIPALITY_BASE_URL);
+
+/**
+ * What the bot says after an inquiry, as one reply: on the Bot API a reply with both the menu and
+ * inline buttons comes as two messages, its last paragraph apart (channels/bot-api/render.ts).
+ */
+async function result(chat: Chat, deadlineMs?: number): Promise<Reply> {
+  const first = await chat.reply(deadlineMs);
+  if (chat.messenger === 'gap') return first;
+  const last = await chat.reply();
+  return {
+    ...last,
+    text: `${first.text}\n\n${last.text}`,
+    buttons: [...first.buttons, ...last.buttons],
+    keyboard: [...first.keyboard, ...last.keyboard],
+    inline: [...first.inline, ...last.inline],
+  };
+}
+
+/** The bill and payment ids an answer shows, each on the line after its label. */
+function idsIn(reply: Reply): { billId: string; paymentId: string }[] {
+  const lines = reply.text.split('\n');
+  return lines.flatMap((line, i) =>
+    line === faServices.bill.billId ? [{ billId: lines[i + 1] ?? '', paymentId: lines[i + 3] ?? '' }] : [],
+  );
+}
+
+/** The audit rows of the toll calls about a national code, found as an operator would: by its keyed hash. */
+async function auditRowsAbout(nationalCode: string, count: number) {
+  const deps = await depsFor(env);
+  const hash = await subjectHash(deps.hash, nationalCode);
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const rows = await deps.store.db.all<Record<string, unknown>>(
+      sql`select * from audit_log where service = 'vehicle-toll' and subject_hash = ${hash}`,
+    );
+    if (rows.length >= count || Date.now() > until) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function forge(tamper: 'key' | 'unsigned', plateNumber: string): Promise<void> {
+  const response = await fetch(`${municipality()}/_sandbox/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ tamper, plateNumber }),
+  });
+  expect(response.status).toBe(200);
+}
+
+describe.each([
+  ['gap', 'key', '۳۱ د ۴۵۶ ایران ۷۸', '311045678'],
+  ['bale', 'unsigned', '۴۲ س ۵۶۷ ایران ۸۹', '421556789'],
+] as const)('عوارض سالیانه خودرو on %s', (messenger: Messenger, tamper, forgedPlate, forgedDigits) => {
+  it('binds, asks for the plate, and answers each year in tomans with ids to copy; the audit row hides who', async () => {
+    const chat = await talk(messenger);
+    const citizen = person();
+    await chat.bind(TITLE, citizen);
+    expect(await chat.reply()).toAsk(faServices.trafficFines.prompt);
+    await chat.say('۱۲ ب ۳۴۵ ایران ۶۷');
+    const answer = await result(chat);
+    expect(answer).toAnswer(`${faServices.vehicleToll.title} \u2066۱۲ ب\u200e ۳۴۵ ایران\u200e ۶۷\u2069`);
+    expect(answer).toAnswer(new RegExp(`${faServices.vehicleToll.total} [۰-۹٬]+ تومان`));
+    expect(answer).toAnswer(/سال ۱۴۰[۰-۹]: [۰-۹٬]+ تومان/);
+    const ids = idsIn(answer);
+    expect(ids.length).toBeGreaterThan(0);
+    for (const { billId, paymentId } of ids) {
+      expect(billTypeOf(billId)).toBe('municipality');
+      expect(isValidPaymentId(billId, paymentId)).toBe(true);
+      expect(paymentAmount(paymentId)).toBeGreaterThan(0);
+    }
+    expect(answer.inline).toEqual([fa.againButton, fa.menuButton]);
+    expect(answer).toOffer(TITLE);
+
+    const [row, ...more] = await auditRowsAbout(citizen.nationalCode, 1);
+    expect(more).toEqual([]);
+    expect(row).toMatchObject({
+      status: 200,
+      key_id: 'pishkhan-municipality-local-1',
+      subject_tail: `******${citizen.nationalCode.slice(-4)}`,
+    });
+    expect(JSON.stringify(row)).not.toContain(citizen.nationalCode);
+    expect(JSON.stringify(row)).not.toContain(citizen.mobile);
+  });
+
+  it('says there is no debt, and asks again on «استعلام دیگر» without binding again', async () => {
+    const chat = await talk(messenger);
+    await chat.bind(TITLE, person());
+    await chat.reply();
+    await chat.say('۹۹ ی ۹۹۹ ایران ۹۹');
+    const none = await result(chat);
+    expect(none.text).toBe(`${faServices.vehicleToll.noDebt}\n\n${fa.menuPrompt}`);
+    expect(none).toAnswer('بدهی ندارد');
+    await chat.press(fa.againButton);
+    expect(await chat.reply()).toAsk(faServices.trafficFines.prompt);
+  });
+
+  it('says the municipality has no file for the citizen', async () => {
+    const chat = await talk(messenger);
+    await chat.bind(TITLE, { mobile: newMobile(), nationalCode: '1583250689' });
+    await chat.reply();
+    await chat.say('۱۲ ب ۳۴۵ ایران ۶۷');
+    expect((await result(chat)).text).toBe(`${faServices.vehicleToll.notFound}\n\n${fa.menuPrompt}`);
+  });
+
+  it(`refuses an answer ${tamper === 'key' ? 'signed by a stranger' : 'without a signature'}, and shows none of it`, async () => {
+    const chat = await talk(messenger);
+    await chat.bind(TITLE, person());
+    await chat.reply();
+    await forge(tamper, forgedDigits);
+    await chat.say(forgedPlate);
+    const refused = await result(chat);
+    expect(refused).toAnswer(fa.upstream.unavailable);
+    expect(refused).not.toAnswer(faServices.bill.billId);
+    expect(refused).toOffer(fa.retryButton);
+    const calls = (await (await fetch(`${municipality()}/_sandbox/calls`)).json()) as { tampered: string | null }[];
+    expect(calls.some((call) => call.tampered === tamper)).toBe(true);
+  });
+
+  it('says honestly that the municipality does not answer, and offers to try again', async () => {
+    const chat = await talk(messenger);
+    await chat.bind(TITLE, person());
+    await chat.reply();
+    await chat.say('۸۸ ی ۸۸۸ ایران ۸۸');
+    // The client retries a failing organisation within its 20 s deadline before it gives up.
+    const down = await result(chat, 40_000);
+    expect(down).toAnswer(fa.upstream.unavailable);
+    expect(down).toOffer(fa.retryButton);
+  }, 60_000);
+});
