@@ -1,6 +1,6 @@
 /**
  * The Node entry as an operator ships it: `npm run build`, then package.json, package-lock.json,
- * dist/ and migrations/ copied into an empty folder, `npm ci --omit=dev` there from npm's cache
+ * dist/ and migrations/ copied into an empty folder, `npm ci --omit=dev --omit=optional` there from npm's cache
  * alone (--offline: nothing leaves this machine); there, with plain node, dist/migrate.mjs run
  * against an empty database, dist/webhooks.mjs run, and dist/node.mjs put through the suite every
  * entry passes.
@@ -33,7 +33,7 @@ beforeAll(async () => {
   for (const part of ['package.json', 'package-lock.json', 'dist', 'migrations']) {
     cpSync(join(root, part), join(shipped, part), { recursive: true });
   }
-  await run('npm', ['ci', '--omit=dev', '--offline', '--no-audit', '--no-fund'], { cwd: shipped });
+  await run('npm', ['ci', '--omit=dev', '--omit=optional', '--offline', '--no-audit', '--no-fund'], { cwd: shipped });
 }, PREPARE_DEADLINE_MS);
 
 afterAll(() => rmSync(shipped, { recursive: true, force: true }));
