@@ -11,7 +11,10 @@ export type WorkerLog = (line: string) => string | null;
 /** The worker's lines as they are; only the local stack's own scheduled calls are left out. */
 export const rawLog: WorkerLog = (line) => (line.includes('/cdn-cgi/handler/scheduled') ? null : line);
 
-/** Blocks wrangler prints at start-up: a heading, then lines up to a blank one (blank lines right after the heading included). */
+/**
+ * Blocks wrangler prints at start-up: a heading, then lines up to a blank one (blank lines right
+ * after the heading included).
+ */
 const NOISE_BLOCKS = [
   /Processing wrangler\.toml configuration/,
   /Your Worker has access to the following bindings/,
