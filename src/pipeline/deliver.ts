@@ -73,7 +73,7 @@ async function deliverOne(
 ): Promise<'sent' | 'set-aside' | 'waiting'> {
   const { reply } = queued;
   if (!reply) {
-    log('reply-unreadable', { channel: chat.channel });
+    // No key opens it (said when it was opened): set aside, with an apology in its place.
     const apology = { text: fa.apology };
     await deadLetterReply(deps.store, chat, queued, { attempts: queued.attempts, apology, now: deps.now() });
     return 'set-aside';

@@ -4,11 +4,9 @@
  * next batch will write.
  */
 import type { Account, ConversationState } from '../conversation/state.ts';
-import { SealError } from '../crypto/seal.ts';
 import type { Deps } from '../deps.ts';
-import { log } from '../log.ts';
 import type { Lease, PendingEvent } from '../store/conversations.ts';
-import { type ChatKey, sealContext } from '../store/db.ts';
+import { type ChatKey, openSealedJson } from '../store/db.ts';
 import { chatLimitKey } from '../store/limits.ts';
 import type { OutboxMark } from '../store/outbox.ts';
 import type { InboundEvent } from '../types.ts';
@@ -51,13 +49,8 @@ export async function openState(
   sealed: string | null,
 ): Promise<{ state: ConversationState | null; lost: boolean }> {
   if (sealed === null) return { state: null, lost: false };
-  try {
-    return { state: JSON.parse(await store.sealer.open(sealed, sealContext('conversations', chat))), lost: false };
-  } catch (error) {
-    if (!(error instanceof SealError)) throw error;
-    log('state-unreadable', { channel: chat.channel });
-    return { state: null, lost: true };
-  }
+  const state = await openSealedJson<ConversationState>(store, 'conversations', chat, sealed);
+  return { state, lost: state === null };
 }
 
 /** Kept from a bounded run's time for the commit and the sends that follow a step's last call. */

@@ -5,7 +5,8 @@
  */
 import { createClient } from '@libsql/client/http';
 import { drizzle } from 'drizzle-orm/libsql/http';
-import type { Sealer } from '../crypto/seal.ts';
+import { SealError, type Sealer } from '../crypto/seal.ts';
+import { log } from '../log.ts';
 import type { AuditChain } from './audit-chain.ts';
 import * as schema from './schema.ts';
 
@@ -44,4 +45,18 @@ export interface Store {
 /** The sealing context of a chat's rows in a table: a sealed value opens only where it was sealed. */
 export function sealContext(table: string, chat: ChatKey): string {
   return `${table}:${chat.channel}:${chat.chatId}`;
+}
+
+/**
+ * A sealed JSON value of a chat's row in `table`, opened; null when no key opens it (a key retired
+ * too early), said in the log with the table and never the value.
+ */
+export async function openSealedJson<T>(store: Store, table: string, chat: ChatKey, sealed: string): Promise<T | null> {
+  try {
+    return JSON.parse(await store.sealer.open(sealed, sealContext(table, chat))) as T;
+  } catch (error) {
+    if (!(error instanceof SealError)) throw error;
+    log('unreadable', { table, channel: chat.channel });
+    return null;
+  }
 }

@@ -4,11 +4,9 @@
  */
 import { and, eq, lte, type SQL, sql } from 'drizzle-orm';
 import type { Account } from '../conversation/state.ts';
-import { SealError } from '../crypto/seal.ts';
-import { log } from '../log.ts';
 import type { Identity } from '../types.ts';
 import { batchCarryingAudit } from './audit.ts';
-import { type ChatKey, type Db, type Store, sealContext } from './db.ts';
+import { type ChatKey, type Db, openSealedJson, type Store, sealContext } from './db.ts';
 import { attemptsQuery } from './limits.ts';
 import { conversations, identities, inbox, outbox, subscriptions } from './schema.ts';
 
@@ -35,14 +33,7 @@ export async function readAccount(store: Store, chat: ChatKey, chatKey: string, 
 
 /** A bound identity, opened; none when no key opens it (a key retired too early): the citizen binds again. */
 export async function openIdentity(store: Store, chat: ChatKey, sealed: string | undefined): Promise<Identity | null> {
-  if (sealed === undefined) return null;
-  try {
-    return JSON.parse(await store.sealer.open(sealed, sealContext('identities', chat))) as Identity;
-  } catch (error) {
-    if (!(error instanceof SealError)) throw error;
-    log('identity-unreadable', { channel: chat.channel });
-    return null;
-  }
+  return sealed === undefined ? null : openSealedJson<Identity>(store, 'identities', chat, sealed);
 }
 
 export async function sealIdentity(

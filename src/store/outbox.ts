@@ -4,9 +4,8 @@
  * its own.
  */
 import { eq, type SQL, sql } from 'drizzle-orm';
-import { SealError } from '../crypto/seal.ts';
 import type { Reply } from '../types.ts';
-import { type ChatKey, type Db, type Store, sealContext } from './db.ts';
+import { type ChatKey, type Db, openSealedJson, type Store, sealContext } from './db.ts';
 import { outbox } from './schema.ts';
 
 export interface QueuedReply {
@@ -106,14 +105,7 @@ export async function dueReplies(
   known?: ReadonlyMap<number, Reply>,
 ): Promise<QueuedReply[]> {
   rows ??= await dueRepliesQuery(store.db, chat, now);
-  const open = async (body: string) => {
-    try {
-      return JSON.parse(await store.sealer.open(body, sealContext('outbox', chat))) as Reply;
-    } catch (error) {
-      if (!(error instanceof SealError)) throw error;
-      return null;
-    }
-  };
+  const open = (body: string) => openSealedJson<Reply>(store, 'outbox', chat, body);
   return Promise.all(
     rows.map(async ({ body, ...row }) => ({ ...row, reply: known?.get(row.id) ?? (await open(body)) })),
   );

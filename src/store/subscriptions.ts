@@ -6,11 +6,9 @@
  */
 import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
 import type { Answers, WatchView } from '../conversation/state.ts';
-import { SealError } from '../crypto/seal.ts';
-import { log } from '../log.ts';
 import type { Identity } from '../types.ts';
 import { batchCarryingAudit } from './audit.ts';
-import { type ChatKey, type Db, type Store, sealContext } from './db.ts';
+import { type ChatKey, type Db, openSealedJson, type Store, sealContext } from './db.ts';
 import { openIdentity } from './identities.ts';
 import { queueReplies } from './outbox.ts';
 import { subscriptions } from './schema.ts';
@@ -110,21 +108,11 @@ export async function readWatches(store: Store, chat: ChatKey, now: number): Pro
     .orderBy(asc(subscriptions.createdAt));
   const opened = await Promise.all(
     rows.map(async (row) => {
-      const answers = await openAnswers(store, chat, row.answers);
+      const answers = await openSealedJson<Answers>(store, 'subscriptions', chat, row.answers);
       return answers && { ...row, answers };
     }),
   );
   return opened.filter((row) => row !== null);
-}
-
-async function openAnswers(store: Store, chat: ChatKey, sealed: string): Promise<Answers | null> {
-  try {
-    return JSON.parse(await store.sealer.open(sealed, sealContext('subscriptions', chat))) as Answers;
-  } catch (error) {
-    if (!(error instanceof SealError)) throw error;
-    log('subscription-unreadable', { channel: chat.channel });
-    return null;
-  }
 }
 
 /** A subscription claimed for a check, opened; `identity` null when its chat's identity is gone or changed. */
@@ -172,7 +160,7 @@ export async function claimDue(store: Store, owner: string, now: number, limit: 
         id: row.id,
         chat,
         service: row.service,
-        answers: await openAnswers(store, chat, row.answers),
+        answers: await openSealedJson<Answers>(store, 'subscriptions', chat, row.answers),
         identity: row.identity === null ? null : await openIdentity(store, chat, row.identity),
         seen: JSON.parse(row.seen) as string[],
         expiresAt: row.expires_at,
