@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createKeyedHash } from '../src/crypto/keyed-hash.ts';
 import { type Anchor, type ChainBreak, parseAnchors, verifyAuditChain } from '../src/store/audit.ts';
 import { openDb } from '../src/store/db.ts';
+import { runCommand } from './command.ts';
 
 const REASONS: Record<ChainBreak, string> = {
   edited: 'its fields no longer match its MAC (edited)',
@@ -53,10 +54,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(2);
-  },
-);
+runCommand(main);

@@ -8,6 +8,7 @@
 import { createSealer } from '../src/crypto/seal.ts';
 import { openDb } from '../src/store/db.ts';
 import { type ResealCursor, resealBacklog, resealBatch } from '../src/store/reseal.ts';
+import { runCommand } from './command.ts';
 
 const BATCH = 500;
 
@@ -40,10 +41,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(2);
-  },
-);
+runCommand(main);

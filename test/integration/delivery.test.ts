@@ -16,6 +16,7 @@ import { claimEvent, openEvent } from '../../src/store/inbox.ts';
 import { replayDeadLetters } from '../../src/store/maintenance.ts';
 import { sealReply } from '../../src/store/outbox.ts';
 import { readablePlate } from '../../src/validation/plate.ts';
+import { inbound } from '../support/events.ts';
 import { waitUntilSettled } from './database.ts';
 import { newChatId, postUpdate, sendText, waitForMessages, webhookUrl } from './gap.ts';
 import { Citizen, checkAt, movedAhead, newPlate, recordFine } from './notices.ts';
@@ -176,18 +177,7 @@ describe('recovery', () => {
     const chatId = newChatId();
     const deps = await depsFor(env);
     const receivedAt = Date.now() - 10_000;
-    const event = {
-      channel: 'gap',
-      chatId,
-      userId: null,
-      privateChat: true,
-      kind: 'text' as const,
-      text: 'سلام',
-      button: null,
-      contact: null,
-      dedupeKey: `crash-${chatId}`,
-      receivedAt,
-    };
+    const event = inbound(receivedAt, { chatId, text: 'سلام', dedupeKey: `crash-${chatId}` });
     expect(
       (await claimEvent(deps.store, event, { key: event.dedupeKey, expiresAt: receivedAt + 1 }, receivedAt)).id,
     ).not.toBeNull();
@@ -241,18 +231,7 @@ describe('no chat starved', () => {
       from json_each(${JSON.stringify(rows)})`);
     try {
       const chatId = newChatId();
-      const fresh = {
-        channel: 'gap',
-        chatId,
-        userId: null,
-        privateChat: true,
-        kind: 'text' as const,
-        text: 'سلام',
-        button: null,
-        contact: null,
-        dedupeKey: `fresh-${chatId}`,
-        receivedAt: now - 10_000,
-      };
+      const fresh = inbound(now - 10_000, { chatId, text: 'سلام', dedupeKey: `fresh-${chatId}` });
       await claimEvent(deps.store, fresh, { key: fresh.dedupeKey, expiresAt: now }, now);
       await runSweep();
       const [menu] = await waitForMessages(chatId, 1);

@@ -3,6 +3,7 @@
  * a «تلاش دوباره» button that repeats the same inquiry without asking again; a conversation left
  * idle for 15 minutes starts over politely.
  */
+
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { depsFor } from '../../src/deps.ts';
@@ -10,6 +11,7 @@ import { fa } from '../../src/i18n/fa.ts';
 import { faServices } from '../../src/i18n/fa-services.ts';
 import { processChat } from '../../src/pipeline/process-chat.ts';
 import { claimEvent } from '../../src/store/inbox.ts';
+import { inbound } from '../support/events.ts';
 import { converse, newChatId, postUpdate, waitForMessages } from './gap.ts';
 
 /** The sandbox's postcode whose agency always fails: the client retries within its 20 s deadline. */
@@ -49,18 +51,7 @@ describe('failure met honestly', () => {
     // The next message comes 16 minutes later: stored as the webhook stores it, then processed.
     const deps = await depsFor(env);
     const receivedAt = Date.now() + 16 * 60_000;
-    const event = {
-      channel: 'gap',
-      chatId,
-      userId: null,
-      privateChat: true,
-      kind: 'text' as const,
-      text: '1193653471',
-      button: null,
-      contact: null,
-      dedupeKey: `idle-${chatId}`,
-      receivedAt,
-    };
+    const event = inbound(receivedAt, { chatId, text: '1193653471', dedupeKey: `idle-${chatId}` });
     expect(
       (await claimEvent(deps.store, event, { key: event.dedupeKey, expiresAt: receivedAt }, Date.now())).id,
     ).not.toBeNull();

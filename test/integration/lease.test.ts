@@ -4,6 +4,7 @@
  * cannot end in time is left to the sweep. Either way every reply goes once and the bus does each
  * idempotency key's work once.
  */
+
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +14,8 @@ import { faServices } from '../../src/i18n/fa-services.ts';
 import worker from '../../src/index.ts';
 import { processChat } from '../../src/pipeline/process-chat.ts';
 import { claimEvent } from '../../src/store/inbox.ts';
-import type { InboundEvent } from '../../src/types.ts';
+import { inbound } from '../support/events.ts';
+import { waitFor } from '../support/wait.ts';
 import { conversationRow, waitForRelease } from './database.ts';
 import { converse, newChatId, sendText, waitForMessages } from './gap.ts';
 
@@ -31,18 +33,7 @@ async function atPostcodeQuestion(): Promise<string> {
 
 /** Stores a text as the webhook does, taking the chat's lease for `ttlMs`, as a webhook's batch would. */
 async function storeTaking(deps: Deps, chatId: string, text: string, receivedAt = Date.now(), ttlMs = 30_000) {
-  const event: InboundEvent = {
-    channel: 'gap',
-    chatId,
-    userId: null,
-    privateChat: true,
-    kind: 'text',
-    text,
-    button: null,
-    contact: null,
-    dedupeKey: `lease-${chatId}-${text}`,
-    receivedAt,
-  };
+  const event = inbound(receivedAt, { chatId, text, dedupeKey: `lease-${chatId}-${text}` });
   const lease = { owner: crypto.randomUUID(), ttlMs };
   const { id, held } = await claimEvent(
     deps.store,
@@ -63,14 +54,6 @@ async function workDone(idempotencyKey: string): Promise<number> {
   return calls.filter((call) => call.idempotencyKey === idempotencyKey && call.performed).length;
 }
 
-async function waitFor(condition: () => Promise<boolean>, what: string, deadlineMs = 10_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error(`${what}: not within ${deadlineMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('the lease under a slow bus', () => {
   it('is renewed while the holder waits, so a processor and a webhook that come after its first lifetime leave the chat to it', async () => {
     const chatId = await atPostcodeQuestion();
@@ -86,7 +69,7 @@ describe('the lease under a slow bus', () => {
       const row = await conversationRow('gap', chatId);
       return row?.version === taken.held.version && row.lease_until >= takenAt + 2 * ttlMs;
     };
-    await waitFor(renewed, 'a renewal during the call');
+    await waitFor(renewed, 10_000, 'renewal during the call');
     await processChat(deps, { channel: 'gap', chatId });
     expect((await sendText(chatId, 'منو')).status).toBe(200);
     await holding;

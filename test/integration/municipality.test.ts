@@ -5,6 +5,7 @@
  * the way, gets the honest Persian message and nothing of the answer. Its calls are in the audit
  * log like the bus's, the national code only hashed and masked.
  */
+
 import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { fa } from '../../src/i18n/fa.ts';
 import { faServices } from '../../src/i18n/fa-services.ts';
 import { subjectHash } from '../../src/upstream/audit-trail.ts';
 import { billTypeOf, isValidPaymentId, paymentAmount } from '../../src/validation/bill.ts';
+import { waitFor } from '../support/wait.ts';
 import { newMobile, newNationalCode } from './binding.ts';
 import { type Chat, type Messenger, type Reply, talk } from './talk.ts';
 
@@ -49,14 +51,15 @@ function idsIn(reply: Reply): { billId: string; paymentId: string }[] {
 async function auditRowsAbout(nationalCode: string, count: number) {
   const deps = await depsFor(env);
   const hash = await subjectHash(deps.hash, nationalCode);
-  const until = Date.now() + 10_000;
-  for (;;) {
-    const rows = await deps.store.db.all<Record<string, unknown>>(
+  let rows: Record<string, unknown>[] = [];
+  const found = async () => {
+    rows = await deps.store.db.all(
       sql`select * from audit_log where service = 'vehicle-toll' and subject_hash = ${hash}`,
     );
-    if (rows.length >= count || Date.now() > until) return rows;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    return rows.length >= count;
+  };
+  await waitFor(found, 10_000, `${count} audit row(s) of the toll`);
+  return rows;
 }
 
 async function forge(tamper: 'key' | 'unsigned', plateNumber: string): Promise<void> {

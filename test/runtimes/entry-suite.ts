@@ -4,6 +4,7 @@
  * it; the suite checks that it serves the webhook, runs the sweep on its own timer, and finishes
  * the work in flight when it is stopped.
  */
+
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localGap } from '../../dev/local-settings.ts';
@@ -13,6 +14,7 @@ import { fa } from '../../src/i18n/fa.ts';
 import { DB_DEADLINE_MS } from '../../src/store/db.ts';
 import { claimEvent } from '../../src/store/inbox.ts';
 import { type EntryProcess, startEntry, stopEntry, waitFor } from '../support/entry-process.ts';
+import { inbound } from '../support/events.ts';
 
 const REPLY_DEADLINE_MS = 10_000;
 /** What "exits within a few seconds" means for a stop; the entries' own bound is 10 s. */
@@ -137,23 +139,13 @@ export function describeEntry(name: string, command: readonly [string, ...string
  */
 export async function leaveBehind(deps: Deps, chatId: string, text: string): Promise<void> {
   const receivedAt = Date.now() - 10_000;
-  const event = {
-    channel: 'gap',
-    chatId,
-    userId: null,
-    privateChat: true,
-    kind: 'text' as const,
-    text,
-    button: null,
-    contact: null,
-    dedupeKey: `left-behind-${chatId}`,
-    receivedAt,
-  };
+  const event = inbound(receivedAt, { chatId, text, dedupeKey: `left-behind-${chatId}` });
   const claim = { key: event.dedupeKey, expiresAt: receivedAt + 1 };
   expect((await claimEvent(deps.store, event, claim, receivedAt)).id).not.toBeNull();
 }
 
-function postText(url: string, chatId: string, text: string): Promise<Response> {
+/** A Gap text update posted to the entry's webhook, as Gap posts it. */
+export function postText(url: string, chatId: string, text: string): Promise<Response> {
   const from = JSON.stringify({ id: Number(chatId), name: 'Test', user: 'test' });
   return fetch(`${url}/webhooks/gap/${localGap.webhookSecret}`, {
     method: 'POST',

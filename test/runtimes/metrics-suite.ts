@@ -9,19 +9,10 @@ import { localGap } from '../../dev/local-settings.ts';
 import { type LocalStack, startLocalStack } from '../../dev/local-stack.ts';
 import { fa } from '../../src/i18n/fa.ts';
 import { type EntryProcess, parseLine, startEntry, stopEntry } from '../support/entry-process.ts';
-import { newChatId, waitForMessages } from './entry-suite.ts';
+import { newChatId, postText, waitForMessages } from './entry-suite.ts';
 
 const TOKEN = 'a-metrics-token-for-the-runtime-test-0000';
 const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
-
-function postText(url: string, chatId: string, text: string): Promise<Response> {
-  const from = JSON.stringify({ id: Number(chatId), name: 'Test', user: 'test' });
-  return fetch(`${url}/webhooks/gap/${localGap.webhookSecret}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ chat_id: chatId, type: 'text', data: text, from }).toString(),
-  });
-}
 
 /** One sample's value in an exposition, or undefined when the line is not there. */
 function sample(text: string, series: string): number | undefined {

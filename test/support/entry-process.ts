@@ -6,6 +6,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from './wait.ts';
+
+export { waitFor };
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 /** `npm run start:node`, without npm in between: one process, which a signal reaches itself. */
@@ -88,15 +91,6 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-/** Polls `check` until it holds; a check that throws counts as "not yet". */
-export async function waitFor(check: () => Promise<boolean>, deadlineMs: number, what: string): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > until) throw new Error(`no ${what} within ${deadlineMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 export function parseLine(line: string): Record<string, unknown> | null {

@@ -1,5 +1,5 @@
-/** Inbound events for the engine's tests: a private Gap chat's text unless told otherwise. */
-import type { InboundEvent } from '../../../src/types.ts';
+/** Inbound events for tests, as a parser makes them: a private Gap chat's text unless told otherwise. */
+import type { InboundEvent } from '../../src/types.ts';
 
 export function inbound(receivedAt: number, fields: Partial<InboundEvent> = {}): InboundEvent {
   return {

@@ -16,7 +16,7 @@ import { faServices } from '../../../src/i18n/fa-services.ts';
 import { faValidation } from '../../../src/i18n/fa-validation.ts';
 import { catalogue } from '../../../src/services/catalogue.ts';
 import type { InboundEvent, Reply } from '../../../src/types.ts';
-import { inbound } from './events.ts';
+import { inbound } from '../../support/events.ts';
 
 const NOW = Date.UTC(2026, 10, 29, 12);
 const NATIONAL_CODE = '0499370899';

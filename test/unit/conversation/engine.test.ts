@@ -10,7 +10,7 @@ import { type Catalogue, catalogue, createCatalogue } from '../../../src/service
 import { postcodeService } from '../../../src/services/postcode.ts';
 import type { Service } from '../../../src/services/types.ts';
 import type { InboundEvent } from '../../../src/types.ts';
-import { inbound } from './events.ts';
+import { inbound } from '../../support/events.ts';
 
 const NOW = Date.UTC(2026, 10, 29, 12);
 const SECOND = 1_000;

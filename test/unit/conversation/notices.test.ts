@@ -4,7 +4,7 @@ import { ANONYMOUS, type ConversationState, type StepContext } from '../../../sr
 import { fa } from '../../../src/i18n/fa.ts';
 import { faNotices } from '../../../src/i18n/fa-notices.ts';
 import { catalogue } from '../../../src/services/catalogue.ts';
-import { inbound } from './events.ts';
+import { inbound } from '../../support/events.ts';
 
 const NOW = Date.UTC(2026, 11, 6, 9);
 const DAY = 24 * 60 * 60_000;

@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { toBase64Url } from '../../../src/crypto/base64.ts';
 import { createKeyedHash, type KeyedHash } from '../../../src/crypto/keyed-hash.ts';
 import {
   batchCarryingAudit,
@@ -10,7 +9,7 @@ import {
   parseAnchors,
   verifyAuditChain,
 } from '../../../src/store/audit.ts';
-import { AuditChain, type AuditEntry, type AuditRow } from '../../../src/store/audit-chain.ts';
+import { AuditChain, type AuditEntry, type AuditRow, hashRow } from '../../../src/store/audit-chain.ts';
 import type { Db } from '../../../src/store/db.ts';
 import { startLocalDb } from './local-db.ts';
 
@@ -114,30 +113,13 @@ describe('the audit log', () => {
       response_digest as responseDigest, status, latency_ms as latencyMs, subject_hash as subjectHash,
       subject_tail as subjectTail, prev_hash as prevHash, row_hash as rowHash
       from audit_log where writer = ${writer} order by seq`);
-    // Row 2 changed, and it and every row after it relinked with plain SHA-256, as a writer of the table could.
+    // Row 2 changed, and it and every row after it relinked under a key of the rewriter's own, as a
+    // writer of the table could.
+    const rewriter = await createKeyedHash('a key of the rewriter, not AUDIT_KEY');
     let previous = rows[0]?.rowHash ?? '';
     for (const row of rows.slice(1)) {
       const status = row.seq === 2 ? 500 : row.status;
-      const fields = [
-        row.writer,
-        row.seq,
-        row.at,
-        row.service,
-        row.requestId,
-        row.idempotencyKey,
-        row.keyId,
-        row.created,
-        row.nonce,
-        row.requestDigest,
-        row.responseDigest,
-        status,
-        row.latencyMs,
-        row.subjectHash,
-        row.subjectTail,
-        previous,
-      ];
-      const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(fields)));
-      const forged = toBase64Url(new Uint8Array(digest));
+      const forged = await hashRow(rewriter, { ...row, status, prevHash: previous });
       await db.run(sql`update audit_log set status = ${status}, prev_hash = ${previous}, row_hash = ${forged}
         where writer = ${writer} and seq = ${row.seq}`);
       previous = forged;

@@ -2,13 +2,14 @@
  * Claiming an event: a copy within its claim's window is a redelivery, none without a claim; and
  * idempotency keys that never repeat: each event draws its own when it is claimed, and keeps it.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSealer } from '../../../src/crypto/seal.ts';
 import { AuditChain } from '../../../src/store/audit-chain.ts';
 import { acquireChat } from '../../../src/store/conversations.ts';
 import type { Store } from '../../../src/store/db.ts';
 import { claimEvent } from '../../../src/store/inbox.ts';
-import type { InboundEvent } from '../../../src/types.ts';
+import { inbound } from '../../support/events.ts';
 import { startLocalDb } from './local-db.ts';
 
 let store: Store;
@@ -21,18 +22,8 @@ beforeAll(async () => {
 });
 afterAll(() => stop());
 
-const event = (chatId: string, dedupeKey: string): InboundEvent => ({
-  channel: 'bale',
-  chatId,
-  userId: chatId,
-  privateChat: true,
-  kind: 'text',
-  text: 'سلام',
-  button: null,
-  contact: null,
-  dedupeKey,
-  receivedAt: 1_000,
-});
+const event = (chatId: string, dedupeKey: string) =>
+  inbound(1_000, { channel: 'bale', chatId, userId: chatId, text: 'سلام', dedupeKey });
 
 describe('the key of an event’s calls to the bus', () => {
   it('is drawn at random when the event is claimed, owes nothing to its inbox id, and stays with it', async () => {
