@@ -4,6 +4,7 @@
  * that hangs is killed outright.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +43,7 @@ export interface DevWorker {
 /** Starts the worker and resolves once it answers 200 on GET /healthz. */
 export async function startDevWorker(options: DevWorkerOptions): Promise<DevWorker> {
   const url = `http://${HOST}:${options.port || (await freePort())}`;
-  const worker = spawnWrangler(new URL(url).port, options, await requiredSecrets(options.config));
+  const worker = spawnWrangler(new URL(url).port, options, requiredSecrets(options.config));
   const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
   const stop = () => stopProcess(worker);
   try {
@@ -72,12 +73,15 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * The secrets the config declares required: wrangler dev reads those from its environment (and
- * warns when one is missing), so they go there, out of its command line.
+ * The secrets the config declares required (its top-level `[secrets] required = [...]`): wrangler
+ * dev reads those from its environment (and warns when one is missing), so they go there, out of
+ * its command line. Read from the file rather than through wrangler's own reader, whose module,
+ * once imported, makes SIGTERM end this process at once and leave wrangler running.
  */
-async function requiredSecrets(config = 'wrangler.toml'): Promise<ReadonlySet<string>> {
-  const { unstable_readConfig } = await import('wrangler');
-  return new Set(unstable_readConfig({ config: `${root}${config}` }, { hideWarnings: true }).secrets?.required);
+export function requiredSecrets(config = 'wrangler.toml'): ReadonlySet<string> {
+  const text = readFileSync(`${root}${config}`, 'utf8');
+  const list = /^\[secrets\]\s*\nrequired\s*=\s*\[([^\]]*)\]/m.exec(text)?.[1] ?? '';
+  return new Set([...list.matchAll(/"([^"]+)"/g)].map((match) => match[1] as string));
 }
 
 function spawnWrangler(port: string, options: DevWorkerOptions, secrets: ReadonlySet<string>): ChildProcess {
