@@ -62,16 +62,17 @@ const HEADLINES: Record<string, { fields: string[]; text(fields: Record<string, 
 };
 
 /**
- * What a sweep reports rather than does: the counts of the last minute's traffic (for Workers, where
- * no process keeps them) and the inbox's lag. A sweep with nothing else to say was idle.
+ * What a sweep reports rather than does (the counts of the last minute's traffic, for Workers where
+ * no process keeps them; the inbox's lag), and its routine (dedupe claims expire every few seconds
+ * after any traffic). A sweep with nothing else to say was idle.
  */
-const SWEEP_REPORTS = new Set(['inboxLagMs', 'updates', 'calls', 'upstreamMs']);
+const SWEEP_ROUTINE = new Set(['inboxLagMs', 'updates', 'calls', 'upstreamMs', 'purgedClaims']);
 
 /** One JSON log line as `12:03:04  bale text → replied  service=postcode upstream=ok 35 ms`; null for an idle sweep. */
 export function humanLine(entry: Record<string, unknown>): string | null {
   const { at, event, ms, ...fields } = entry;
   const shown = Object.entries(fields).filter(([, value]) => value !== null && value !== '' && value !== 0);
-  if (event === 'sweep' && shown.every(([name]) => SWEEP_REPORTS.has(name))) return null;
+  if (event === 'sweep' && shown.every(([name]) => SWEEP_ROUTINE.has(name))) return null;
   const headline = HEADLINES[String(event)];
   const rest = shown
     .filter(([name]) => !headline?.fields.includes(name))

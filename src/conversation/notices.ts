@@ -23,7 +23,9 @@ export interface SubscriptionAction {
 /** The subscription button an event is a press of, if it is one (a typed message never is). */
 export function subscriptionActionIn(event: InboundEvent): SubscriptionAction | null {
   const value = event.kind === 'button' ? event.button?.value : undefined;
-  const match = value?.startsWith(SUBSCRIPTION_ACTION) ? /^(stop|renew):([\w-]{1,64})$/.exec(value.slice(7)) : null;
+  const match = value?.startsWith(SUBSCRIPTION_ACTION)
+    ? /^(stop|renew):([\w-]{1,64})$/.exec(value.slice(SUBSCRIPTION_ACTION.length))
+    : null;
   return match ? { action: match[1] as SubscriptionAction['action'], id: match[2] as string } : null;
 }
 

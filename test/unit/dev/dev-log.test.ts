@@ -31,6 +31,7 @@ Error: getaddrinfo ENOTFOUND workers.cloudflare.com
 [wrangler:info] GET /healthz 200 OK (3175ms)
 {"at":"2026-12-06T07:53:52.807Z","event":"sweep","chats":0,"pendingEvents":0,"inboxLagMs":0,"updates":"","purgedClaims":0,"ms":372}
 {"at":"2026-12-06T07:53:57.807Z","event":"sweep","chats":0,"inboxLagMs":12,"updates":"gap:done=2","calls":"postcode:ok=1","upstreamMs":"postcode=41/41","ms":90}
+{"at":"2026-12-06T07:53:58.807Z","event":"sweep","chats":0,"updates":"gap:done=2","purgedClaims":2,"ms":41}
 {"at":"2026-12-06T07:54:01.100Z","event":"event","channel":"bale","kind":"text","outcome":"replied","replies":1,"service":"postcode","upstream":"ok","upstreamMs":24,"calls":1,"ms":35}
 \u001b[31m✘ \u001b[41;31m[\u001b[41;97mERROR\u001b[41;31m]\u001b[0m \u001b[1m{"at":"2026-12-06T07:54:04.835Z","event":"webhook","error":"ChannelError","message":"gap: data is invalid","channel":"gap","outcome":"malformed","ms":0}\u001b[0m
 [wrangler:info] POST /webhooks/gap/*** 400 Bad Request (8ms)
