@@ -4,17 +4,14 @@
  * dependencies are installed (ops/migrate.ts, bundled as dist/migrate.mjs).
  */
 import { fileURLToPath } from 'node:url';
-import { createClient } from '@libsql/client/http';
-import { drizzle } from 'drizzle-orm/libsql/http';
 import { migrate } from 'drizzle-orm/libsql/migrator';
+import { drizzleOver } from '../src/store/db.ts';
+import { openLibsqlHttp } from '../src/store/libsql-http.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export async function applyMigrations(url: string, authToken?: string): Promise<void> {
-  const client = createClient({ url, authToken });
-  try {
-    await migrate(drizzle(client), { migrationsFolder: MIGRATIONS });
-  } finally {
-    client.close();
-  }
+  // Without the app's per-request deadline (store/db.ts): rebuilding a large table may take longer.
+  const client = openLibsqlHttp({ url, authToken });
+  await migrate(drizzleOver(client), { migrationsFolder: MIGRATIONS });
 }

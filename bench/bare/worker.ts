@@ -1,17 +1,17 @@
 /**
  * The benchmark's bare worker: the least any webhook must do, on the same workerd and the same
- * libSQL server as Pishkhan (read the body, one INSERT through `@libsql/client/http`, 200), then,
+ * libSQL server as Pishkhan (read the body, one INSERT through the same libSQL HTTP client, 200), then,
  * after the answer, one reply to the chat through the same Bot-API fake, so that a conversation
  * can be timed against it too. Pishkhan's figures beside these show what checking, parsing,
  * sealing, the conversation and the bus cost beyond "one insert and an answer".
  */
-import { type Client, createClient } from '@libsql/client/http';
 import { Hono } from 'hono';
+import { type LibsqlHttpClient, openLibsqlHttp } from '../../src/store/libsql-http.ts';
 
 type Env = { Bindings: { LIBSQL_URL: string; BOT_TOKEN: string; BOT_API_BASE: string } };
 
 interface Database {
-  client: Client;
+  client: LibsqlHttpClient;
   /** The table's creation; every insert waits on it. */
   ready: Promise<unknown>;
 }
@@ -21,10 +21,11 @@ let database: Database | undefined;
 
 function databaseFor(url: string): Database {
   if (!database) {
-    // No client-side limit: the client's default of 20 stalls a workerd isolate under load.
-    const client = createClient({ url, concurrency: Number.POSITIVE_INFINITY });
-    const ready = client.execute(`create table if not exists bench_bare (
-      id integer primary key autoincrement, body text not null, received_at integer not null)`);
+    const client = openLibsqlHttp({ url });
+    const ready = client.execute({
+      sql: `create table if not exists bench_bare (
+      id integer primary key autoincrement, body text not null, received_at integer not null)`,
+    });
     database = { client, ready };
   }
   return database;

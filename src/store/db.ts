@@ -1,13 +1,14 @@
 /**
- * The database handle. The HTTP client speaks the libSQL remote protocol over fetch (one request
- * per batch, no WebSocket code in the bundle), so the same code reaches Turso, a self-hosted sqld
- * or the local dev server from Workers, Deno and Node.
+ * The database handle: drizzle's libSQL driver over the libSQL server's HTTP protocol
+ * (libsql-http.ts: one request per statement or batch, over fetch), so the same code reaches Turso,
+ * a self-hosted sqld or the local dev server from Workers, Deno and Node.
  */
-import { createClient } from '@libsql/client/http';
-import { drizzle } from 'drizzle-orm/libsql/http';
+import type { DrizzleConfig } from 'drizzle-orm';
+import { construct, type LibSQLDatabase } from 'drizzle-orm/libsql/driver-core';
 import { SealError, type Sealer } from '../crypto/seal.ts';
 import { log } from '../log.ts';
 import type { AuditChain } from './audit-chain.ts';
+import { type LibsqlHttpClient, openLibsqlHttp } from './libsql-http.ts';
 import * as schema from './schema.ts';
 
 /**
@@ -19,12 +20,26 @@ export const DB_DEADLINE_MS = 5_000;
 const withDeadline = (input: RequestInfo | URL, init?: RequestInit) =>
   fetch(input, { ...init, signal: AbortSignal.timeout(DB_DEADLINE_MS) });
 
+declare module 'drizzle-orm/libsql/driver-core' {
+  /**
+   * The driver on a client the caller made, as drizzle-orm/libsql/http builds it but without that
+   * entry's static import of @libsql/client. Exported by the module, left out of its typings. Its
+   * session calls only execute, batch and migrate of the client (db.transaction, which would hold
+   * a stream across round trips, is not used).
+   */
+  function construct<TSchema extends Record<string, unknown>, TClient extends LibsqlHttpClient>(
+    client: TClient,
+    config?: DrizzleConfig<TSchema>,
+  ): LibSQLDatabase<TSchema> & { $client: TClient };
+}
+
+/** drizzle's libSQL driver over `client`, with the app's tables. */
+export function drizzleOver(client: LibsqlHttpClient) {
+  return construct(client, { schema });
+}
+
 export function openDb(url: string, authToken?: string) {
-  // The client's default of 20 queries at once makes the 21st wait and then start from another
-  // request's context, which workerd cancels as hung when that request ends: the slot is never
-  // freed and the isolate stalls. The server (and the Worker's own limits) bound concurrency instead.
-  const client = createClient({ url, authToken, concurrency: Number.POSITIVE_INFINITY, fetch: withDeadline });
-  return drizzle(client, { schema });
+  return drizzleOver(openLibsqlHttp({ url, authToken, fetch: withDeadline }));
 }
 
 export type Db = ReturnType<typeof openDb>;

@@ -43,7 +43,7 @@ describe('the production install', () => {
     const { dependencies } = JSON.parse(readFileSync(join(shipped, 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
     };
-    expect(Object.keys(dependencies)).toContain('@libsql/client');
+    expect(Object.keys(dependencies)).toContain('drizzle-orm');
     for (const [name, version] of Object.entries(dependencies)) {
       const installed = JSON.parse(readFileSync(join(shipped, 'node_modules', name, 'package.json'), 'utf8'));
       expect(installed.version, name).toBe(version);
@@ -59,6 +59,8 @@ describe('the production install', () => {
       .map(([path]) => path);
     expect(devOnly).toEqual(expect.arrayContaining(['node_modules/tsx', 'node_modules/wrangler', 'node_modules/deno']));
     expect(devOnly.filter((path) => existsSync(join(shipped, path)))).toEqual([]);
+    // The database is reached over the app's own HTTP client (src/store/libsql-http.ts).
+    expect(existsSync(join(shipped, 'node_modules', '@libsql', 'client'))).toBe(false);
   });
 });
 
