@@ -4,10 +4,13 @@
  * `npm run webhooks -- set <public base URL>`: registers `<base>/webhooks/<messenger>/<secret>` with
  * setWebhook for each of them whose token is in the environment, with its secret token when one is
  * configured and only the updates Pishkhan reads. Tokens and secrets are never printed: the path
- * secret shows as `***`, and Gap's URL names its variable rather than its value.
+ * secret shows as `***`, and Gap's URL names its variable rather than its value. The base URL and
+ * the messengers' APIs follow the app's transport rule (src/transport.ts): each carries a secret, so
+ * TLS, loopback or a host in PLAIN_HTTP_HOSTS, and no redirect followed.
  */
 import { pathToFileURL } from 'node:url';
 import { botApiMessengers } from '../src/channels/registry.ts';
+import { isRedirect, transportOf } from '../src/transport.ts';
 
 /** What the bot-api adapter reads (bot-api/parse.ts): anything else would only be heard as `other`. */
 const ALLOWED_UPDATES = ['message', 'callback_query'];
@@ -46,8 +49,10 @@ export async function runWebhooks(args: readonly string[], env: Env, print: Prin
       print(`not an http(s) URL without query or fragment: ${redact(baseArg ?? '')}\n${USAGE}`);
       return 2;
     }
-    if (base.startsWith('http://'))
-      print('warning: messengers call webhooks over HTTPS; an http:// URL is for local tests');
+    if (!travelsSafely(env, base)) {
+      print(`refused: ${redact(base)} would carry the webhook secrets in the clear: ${PLAIN_ADVICE}`);
+      return 2;
+    }
   }
 
   let failed = false;
@@ -59,6 +64,11 @@ export async function runWebhooks(args: readonly string[], env: Env, print: Prin
       continue;
     }
     const api = { base: (env[`${prefix}_API_BASE`] || messenger.apiBase).replace(/\/+$/, ''), token };
+    if (!travelsSafely(env, api.base)) {
+      print(`${messenger.id}: not called: ${prefix}_API_BASE would carry the token in the clear: ${PLAIN_ADVICE}`);
+      failed = true;
+      continue;
+    }
     if (setting && base) {
       const secret = env[`${prefix}_WEBHOOK_SECRET`];
       if (!secret) {
@@ -98,6 +108,17 @@ export async function runWebhooks(args: readonly string[], env: Env, print: Prin
   print(`gap: enter in Gap's developer panel (it has no API for this): ${gapBase}/webhooks/gap/<GAP_WEBHOOK_SECRET>`);
   if (!env.GAP_BOT_TOKEN) print('gap: off here (GAP_BOT_TOKEN is not set)');
   return failed ? 1 : 0;
+}
+
+const PLAIN_ADVICE = 'use https://, a loopback address, or a host named in PLAIN_HTTP_HOSTS';
+
+function travelsSafely(env: Env, url: string): boolean {
+  try {
+    transportOf(env, 'url', url);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The base URL without a trailing slash, or null when it is no http(s) URL or carries a query or fragment. */
@@ -140,11 +161,13 @@ async function call(
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+      redirect: 'manual',
     });
   } catch (error) {
     // The error's message may quote the address, and with it the token.
     return { ok: false, reason: `could not reach the API (${error instanceof Error ? error.name : 'error'})` };
   }
+  if (isRedirect(response.status)) return { ok: false, reason: `HTTP ${response.status}: a redirect, not followed` };
   const answer = (await response.json().catch(() => null)) as {
     ok?: boolean;
     result?: unknown;

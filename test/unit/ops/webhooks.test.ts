@@ -116,6 +116,44 @@ describe('npm run webhooks', () => {
     expectNoSecrets(refused.output, wrong);
   });
 
+  it('refuses to put a secret in the clear: a plain http base or API off this machine, unless PLAIN_HTTP_HOSTS names it', async () => {
+    const plainBase = await run(['set', 'http://bot.example.org']);
+    expect(plainBase.code).toBe(2);
+    expect(plainBase.output).toContain('refused: http://bot.example.org would carry the webhook secrets in the clear');
+    expect((await info(env.BALE_API_BASE!, localBale.token)).url).not.toContain('bot.example.org');
+
+    const named = { ...env, PLAIN_HTTP_HOSTS: 'bot.example.org' };
+    expect((await run(['set', 'http://bot.example.org'], named)).code).toBe(0);
+    expect((await info(env.BALE_API_BASE!, localBale.token)).url).toBe(
+      `http://bot.example.org/webhooks/bale/${localBale.webhookSecret}`,
+    );
+
+    const plainApi = { ...env, BALE_API_BASE: 'http://bale.example.org' };
+    const notCalled = await run([], plainApi);
+    expect(notCalled.code).toBe(1);
+    expect(notCalled.output).toContain('bale: not called: BALE_API_BASE would carry the token in the clear');
+    expectNoSecrets(notCalled.output, plainApi);
+  });
+
+  it('does not follow a redirect with the token in its path', async () => {
+    let followed = false;
+    const moved = await listen(
+      new Hono()
+        .post('/followed/*', (c) => {
+          followed = true;
+          return c.json({ ok: true, result: {} });
+        })
+        .post('*', (c) => c.redirect(`/followed${c.req.path}`, 307)),
+    );
+    servers.push(moved);
+    const vars = { ...env, SOROUSH_API_BASE: moved.url };
+    const { code, output } = await run([], vars);
+    expect(code).toBe(1);
+    expect(output).toContain('soroush: getWebhookInfo refused: HTTP 307: a redirect, not followed');
+    expect(followed).toBe(false);
+    expectNoSecrets(output, vars);
+  });
+
   it('says how to use it when the arguments are wrong, and refuses a base that is no http(s) URL', async () => {
     expect((await run(['sets'])).code).toBe(2);
     expect((await run(['set'])).code).toBe(2);
