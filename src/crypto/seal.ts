@@ -8,6 +8,8 @@ import { fromBase64, toBase64Url } from './base64.ts';
 export interface Sealer {
   /** The key new values are sealed with (PII_KEY_ID): a value sealed with another is due for resealing. */
   readonly currentKeyId: string;
+  /** PII_KEYS holds keys besides the current one: values sealed with them may be waiting to move. */
+  readonly rotating: boolean;
   /** `context` is bound to the ciphertext (additional data): a value only opens where it was sealed. */
   seal(plain: string, context: string): Promise<string>;
   open(sealed: string, context: string): Promise<string>;
@@ -34,6 +36,7 @@ export async function createSealer(keys: Readonly<Record<string, string>>, curre
 
   return {
     currentKeyId: currentId,
+    rotating: imported.size > 1,
     async seal(plain, context) {
       const iv = crypto.getRandomValues(new Uint8Array(12));
       const params = { name: 'AES-GCM', iv, additionalData: encoder.encode(context) };

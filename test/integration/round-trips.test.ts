@@ -3,11 +3,14 @@
  * update of a public service costs at most three, the webhook's included, also when it arrives
  * while its chat is held (no failed acquire, no re-acquire).
  */
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { fa } from '../../src/i18n/fa.ts';
 import { faNotices } from '../../src/i18n/fa-notices.ts';
 import { faServices } from '../../src/i18n/fa-services.ts';
 import { faValidation } from '../../src/i18n/fa-validation.ts';
+import worker from '../../src/index.ts';
 import { fixtures, newChatId as newBotApiChatId, postUpdate, waitForMessages as waitForBale } from './bot-api.ts';
 import { roundTrips, waitForRelease, watchRoundTrips } from './database.ts';
 import { newChatId, sendText, waitForMessages } from './gap.ts';
@@ -53,6 +56,16 @@ describe('round trips per update', () => {
     expect(answer?.data).toContain('۷۷۷۷۷۷۷۷۷۷');
     expect(menu?.data).toBe(fa.menuPrompt);
     expect((await roundTrips(chatId)) - before).toBe(2 * BUDGET);
+  });
+
+  it('spends none of a scheduled run on resealing while PII_KEYS holds the current key alone', async () => {
+    // Every query of a reseal passes the current key's prefix as an argument.
+    const prefix = `${env.PII_KEY_ID}.%`;
+    await watchRoundTrips(prefix);
+    const ctx = createExecutionContext();
+    worker.scheduled({}, env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(await roundTrips(prefix)).toBe(0);
   });
 
   it('costs one more to subscribe and to list subscriptions (a read of what they need), and three to end one', async () => {

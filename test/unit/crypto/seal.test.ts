@@ -24,6 +24,8 @@ describe('sealing personal data at rest', () => {
     const after = await createSealer({ k1: key(1), k2: key(2) }, 'k2');
     expect(await after.open(old, 'c')).toBe('old');
     expect((await after.seal('new', 'c')).startsWith('k2.')).toBe(true);
+    // Only while another key is kept is there anything to reseal.
+    expect([before.rotating, after.rotating]).toEqual([false, true]);
   });
 
   it('refuses a value moved to another context, tampered with, or sealed with an unknown key', async () => {
