@@ -150,13 +150,12 @@ export function openLibsqlHttp({ url, authToken, fetch: send = fetch }: LibsqlHt
 /** Where pipelines go: `v2/pipeline` resolved against the database's URL, `libsql:` read as https (or http with ?tls=0). */
 function pipelineUrl(url: string): URL {
   const given = new URL(url);
-  const tls = given.searchParams.get('tls');
-  given.searchParams.delete('tls');
-  const scheme = given.protocol === 'libsql:' ? (tls === '0' ? 'http:' : 'https:') : given.protocol;
+  const noTls = given.searchParams.get('tls') === '0';
+  const scheme = given.protocol === 'libsql:' ? (noTls ? 'http:' : 'https:') : given.protocol;
   if (scheme !== 'http:' && scheme !== 'https:') {
     throw new LibsqlError(`a libSQL server is reached over libsql:, https: or http:, not ${given.protocol}`, undefined);
   }
-  return new URL('v2/pipeline', `${scheme}//${given.host}${given.pathname}${given.search}`);
+  return new URL('v2/pipeline', `${scheme}//${given.host}${given.pathname}`);
 }
 
 async function httpError(response: Response): Promise<LibsqlError> {

@@ -11,9 +11,10 @@ import { faNotices } from '../../src/i18n/fa-notices.ts';
 import { faServices } from '../../src/i18n/fa-services.ts';
 import { checkSubscriptions } from '../../src/pipeline/notices.ts';
 import { newPerson } from './binding.ts';
+import * as botApi from './bot-api.ts';
 import { waitForRelease } from './database.ts';
 import * as gap from './gap.ts';
-import { type Chat, type Reply, talk } from './talk.ts';
+import { type Chat, type Messenger, type Reply, talk } from './talk.ts';
 
 /** A plate of its own for each test (the sandbox's recorded fines are per plate): typed, and as the bus has it. */
 export function newPlate(): { typed: string; nineDigits: string } {
@@ -22,14 +23,14 @@ export function newPlate(): { typed: string; nineDigits: string } {
   return { typed: `${first} ب ${serial} ایران ${province}`, nineDigits: `${first}02${serial}${province}` };
 }
 
-/** A bound citizen on Gap, at the plate question of the fines service. */
+/** A bound citizen (on Gap unless said), at the plate question of the fines service. */
 export class Citizen {
   readonly identity = newPerson();
 
   private constructor(readonly chat: Chat) {}
 
-  static async bound(): Promise<Citizen> {
-    const citizen = new Citizen(await talk('gap'));
+  static async bound(messenger: Messenger = 'gap'): Promise<Citizen> {
+    const citizen = new Citizen(await talk(messenger));
     await citizen.chat.bind(faServices.trafficFines.title, citizen.identity);
     expect((await citizen.chat.reply()).text).toContain(faServices.trafficFines.prompt);
     return citizen;
@@ -39,7 +40,7 @@ export class Citizen {
     return this.chat.chatId;
   }
 
-  /** Says `text` and reads the one reply it causes, once the chat is let go. */
+  /** Says `text` and reads what it causes, once the chat is let go, as one reply. */
   async say(text: string): Promise<Reply> {
     await this.chat.say(text);
     return this.heard();
@@ -50,10 +51,21 @@ export class Citizen {
     return this.heard();
   }
 
+  /**
+   * On the Bot API an answer with inline buttons under a menu keyboard comes as two messages
+   * (channels/bot-api/render.ts): read together, they are the one reply Gap sends.
+   */
   private async heard(): Promise<Reply> {
-    const reply = await this.chat.reply();
-    await waitForRelease('gap', this.chatId);
-    return reply;
+    await waitForRelease(this.chat.messenger, this.chatId);
+    const replies = await this.chat.unread();
+    const last = replies.at(-1) as Reply;
+    return {
+      text: replies.map((reply) => reply.text).join('\n\n'),
+      buttons: replies.flatMap((reply) => reply.buttons),
+      keyboard: replies.flatMap((reply) => reply.keyboard),
+      inline: replies.flatMap((reply) => reply.inline),
+      raw: last.raw,
+    };
   }
 
   /** The next message, one that came unasked (a notice). */
@@ -63,7 +75,10 @@ export class Citizen {
 
   /** How many messages the bot has sent the chat so far. */
   async sent(): Promise<number> {
-    return (await gap.waitForMessages(this.chatId, 0)).length;
+    const { messenger, chatId } = this.chat;
+    const messages =
+      messenger === 'gap' ? await gap.waitForMessages(chatId, 0) : await botApi.waitForMessages(messenger, chatId, 0);
+    return messages.length;
   }
 
   /** Asks about `plate` (from the menu, or at the plate question) and subscribes to it. */
@@ -81,7 +96,7 @@ export class Citizen {
   async subscriptions() {
     const { store } = await depsFor(env);
     return store.db.all<{ id: string; next_check_at: number; expires_at: number; seen: string }>(
-      sql`select id, next_check_at, expires_at, seen from subscriptions where channel = 'gap'
+      sql`select id, next_check_at, expires_at, seen from subscriptions where channel = ${this.chat.messenger}
         and chat_id = ${this.chatId} order by created_at`,
     );
   }

@@ -17,6 +17,7 @@ import { chatsWithWork } from '../../src/store/maintenance.ts';
 import { MAX_PER_IDENTITY, RENEWAL_ASKED_BEFORE_MS, SUBSCRIPTION_TERM_MS } from '../../src/store/subscriptions.ts';
 import { isolatePlate, readablePlate } from '../../src/validation/plate.ts';
 import { Citizen, checkAt, checksOf, depsAt, movedAhead, newPlate, recordFine } from './notices.ts';
+import type { Messenger } from './talk.ts';
 
 const DAY_MS = 24 * 60 * 60_000;
 const menuAfter = (lead: string) => `${lead}\n\n${fa.menuPrompt}`;
@@ -32,8 +33,8 @@ function tehranHourFrom(at: number, hour: number): number {
 const AHEAD_DAYS = 200;
 
 /** A citizen bound, subscribed to a plate of their own: the subscription's row, moved ahead. */
-async function subscribed() {
-  const citizen = await Citizen.bound();
+async function subscribed(messenger: Messenger = 'gap') {
+  const citizen = await Citizen.bound(messenger);
   const plate = newPlate();
   const done = await citizen.subscribe(plate.typed, true);
   expect(done.text).toBe(menuAfter(faNotices.subscribed));
@@ -114,6 +115,17 @@ describe('notices a citizen asked for', () => {
     expect(await checksOf(row.id)).toBe(0);
     expect(await citizen.sent()).toBe(before);
     expect((await citizen.say(faNotices.mineButton)).text).toBe(menuAfter(faNotices.none));
+  });
+
+  it('works the same on Bale: the notice comes with its button, and the button ends the subscription', async () => {
+    const { citizen, plate, row } = await subscribed('bale');
+    await recordFine(plate.nineDigits);
+    await checkAt(sendableAt(row.next_check_at));
+    const notice = await citizen.next();
+    expect(notice.text).toContain(`۱ خلافی تازه برای پلاک ${plateAsRead(plate.nineDigits)}`);
+    expect(notice.buttons).toEqual([{ label: faNotices.cancelButton, kind: 'inline', value: expect.any(String) }]);
+    expect((await citizen.press(faNotices.cancelButton)).text).toBe(menuAfter(faNotices.cancelled));
+    expect(await citizen.subscriptions()).toEqual([]);
   });
 
   it('ends every subscription of a chat with «حذف اطلاعات من»', async () => {

@@ -56,6 +56,8 @@ export interface Chat {
   shareContact(mobile: string): Promise<void>;
   /** The bot's next message to this chat, waited for until `deadlineMs`; each is read once, in order. */
   reply(deadlineMs?: number): Promise<Reply>;
+  /** Every message not read yet, at least one: all a step said, once its chat has been let go. */
+  unread(deadlineMs?: number): Promise<Reply[]>;
   /**
    * Binds `identity` from the chat's first message through `title` (a personal service's title, or
    * anything that opens one), as the messenger lets a citizen: Gap's one-time code sent to the
@@ -93,6 +95,11 @@ function chatOn<M>(messenger: Messenger, side: Side<M>): Chat {
       const message = (await side.messages(read + 1, deadlineMs))[read] as M;
       read += 1;
       return side.read(message);
+    },
+    async unread(deadlineMs = REPLY_DEADLINE_MS) {
+      const messages = (await side.messages(read + 1, deadlineMs)).slice(read);
+      read += messages.length;
+      return messages.map((message) => side.read(message));
     },
     async bind(title, identity) {
       await chat.say('سلام');
