@@ -1,15 +1,7 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import worker from '../../src/index.ts';
 import { webhookUrl } from './gap.ts';
-
-async function call(path: string, vars: Record<string, unknown>, init?: RequestInit): Promise<Response> {
-  const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`https://pishkhan.test${path}`, init), vars, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
+import { callWorker as call } from './worker.ts';
 
 const update = {
   method: 'POST',

@@ -20,18 +20,13 @@ import { inbound } from '../support/events.ts';
 import { waitUntilSettled } from './database.ts';
 import { newChatId, postUpdate, sendText, waitForMessages, webhookUrl } from './gap.ts';
 import { Citizen, checkAt, movedAhead, newPlate, recordFine } from './notices.ts';
+import { runScheduled } from './worker.ts';
 
 /** Waits for `expected` messages and for the chat to settle (nothing more in flight), then returns them all. */
 async function settledMessages(chatId: string, expected: number) {
   await waitForMessages(chatId, expected);
   await waitUntilSettled('gap', chatId);
   return waitForMessages(chatId, expected);
-}
-
-async function runSweep(): Promise<void> {
-  const ctx = createExecutionContext();
-  worker.scheduled({}, env, ctx);
-  await waitOnExecutionContext(ctx);
 }
 
 async function injectSendFault(fault: Record<string, unknown>): Promise<void> {
@@ -137,7 +132,7 @@ describe('sending', () => {
       events: 0,
       replies: 1,
     });
-    await runSweep();
+    await runScheduled();
     const [, replayed] = await waitForMessages(chatId, 2);
     expect(replayed?.data).toContain(fa.greeting);
   });
@@ -181,7 +176,7 @@ describe('recovery', () => {
     expect(
       (await claimEvent(deps.store, event, { key: event.dedupeKey, expiresAt: receivedAt + 1 }, receivedAt)).id,
     ).not.toBeNull();
-    await runSweep();
+    await runScheduled();
     const [menu] = await waitForMessages(chatId, 1);
     expect(menu?.data).toContain(fa.greeting);
   });
@@ -196,7 +191,7 @@ describe('recovery', () => {
     const waits: number[] = [];
     for (let run = 0; run < MAX_EVENT_ATTEMPTS; run++) {
       const before = Date.now();
-      await runSweep();
+      await runScheduled();
       const [row] = await deps.store.db.all<{ next_at: number }>(
         sql`select next_at from inbox where chat_id = ${chatId}`,
       );
@@ -211,7 +206,7 @@ describe('recovery', () => {
       sql`select status, attempts from inbox where chat_id = ${chatId}`,
     );
     expect(row).toEqual({ status: 'pending', attempts: MAX_EVENT_ATTEMPTS });
-    await runSweep();
+    await runScheduled();
     const [apology] = await waitForMessages(chatId, 1);
     expect(apology?.data).toBe(fa.apology);
     const [dead] = await deps.store.db.all<{ status: string }>(sql`select status from inbox where chat_id = ${chatId}`);
@@ -233,7 +228,7 @@ describe('no chat starved', () => {
       const chatId = newChatId();
       const fresh = inbound(now - 10_000, { chatId, text: 'سلام', dedupeKey: `fresh-${chatId}` });
       await claimEvent(deps.store, fresh, { key: fresh.dedupeKey, expiresAt: now }, now);
-      await runSweep();
+      await runScheduled();
       const [menu] = await waitForMessages(chatId, 1);
       expect(menu?.data).toContain(fa.greeting);
     } finally {

@@ -1,8 +1,7 @@
 /** The Workers entry serves no /metrics: an isolate sees none of the others' counts (its cron run logs them). */
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import worker from '../../src/index.ts';
+import { callWorker } from './worker.ts';
 
 describe('/metrics on Workers', () => {
   it('answers 404, with or without a METRICS_TOKEN and its bearer token', async () => {
@@ -11,9 +10,7 @@ describe('/metrics on Workers', () => {
       [{ ...env }, {}],
       [{ ...env, METRICS_TOKEN: token }, { authorization: `Bearer ${token}` }],
     ] as const) {
-      const ctx = createExecutionContext();
-      const response = await worker.fetch(new Request('https://pishkhan.test/metrics', { headers }), vars, ctx);
-      await waitOnExecutionContext(ctx);
+      const response = await callWorker('/metrics', vars, { headers });
       expect(response.status).toBe(404);
       expect(await response.text()).not.toContain('pishkhan_');
     }

@@ -15,29 +15,11 @@ import { faServices } from '../../src/i18n/fa-services.ts';
 import { subjectHash } from '../../src/upstream/audit-trail.ts';
 import { billTypeOf, isValidPaymentId, paymentAmount } from '../../src/validation/bill.ts';
 import { waitFor } from '../support/wait.ts';
-import { newMobile, newNationalCode } from './binding.ts';
-import { type Chat, type Messenger, type Reply, talk } from './talk.ts';
+import { newPerson } from './binding.ts';
+import { type Messenger, type Reply, talk } from './talk.ts';
 
 const TITLE = faServices.vehicleToll.title;
-const person = () => ({ mobile: newMobile(), nationalCode: newNationalCode() });
 const municipality = () => String(env.PROVIDER_MUNICIPALITY_BASE_URL);
-
-/**
- * What the bot says after an inquiry, as one reply: on the Bot API a reply with both the menu and
- * inline buttons comes as two messages, its last paragraph apart (channels/bot-api/render.ts).
- */
-async function result(chat: Chat, deadlineMs?: number): Promise<Reply> {
-  const first = await chat.reply(deadlineMs);
-  if (chat.messenger === 'gap') return first;
-  const last = await chat.reply();
-  return {
-    ...last,
-    text: `${first.text}\n\n${last.text}`,
-    buttons: [...first.buttons, ...last.buttons],
-    keyboard: [...first.keyboard, ...last.keyboard],
-    inline: [...first.inline, ...last.inline],
-  };
-}
 
 /** The bill and payment ids an answer shows, each on the line after its label. */
 function idsIn(reply: Reply): { billId: string; paymentId: string }[] {
@@ -77,11 +59,11 @@ describe.each([
 ] as const)('عوارض سالیانه خودرو on %s', (messenger: Messenger, tamper, forgedPlate, forgedDigits) => {
   it('binds, asks for the plate, and answers each year in tomans with ids to copy; the audit row hides who', async () => {
     const chat = await talk(messenger);
-    const citizen = person();
+    const citizen = newPerson();
     await chat.bind(TITLE, citizen);
     expect(await chat.reply()).toAsk(faServices.trafficFines.prompt);
     await chat.say('۱۲ ب ۳۴۵ ایران ۶۷');
-    const answer = await result(chat);
+    const answer = await chat.answer();
     expect(answer).toAnswer(`${faServices.vehicleToll.title} \u2066۱۲ ب\u200e ۳۴۵ ایران\u200e ۶۷\u2069`);
     expect(answer).toAnswer(new RegExp(`${faServices.vehicleToll.total} [۰-۹٬]+ تومان`));
     expect(answer).toAnswer(/سال ۱۴۰[۰-۹]: [۰-۹٬]+ تومان/);
@@ -108,10 +90,10 @@ describe.each([
 
   it('says there is no debt, and asks again on «استعلام دیگر» without binding again', async () => {
     const chat = await talk(messenger);
-    await chat.bind(TITLE, person());
+    await chat.bind(TITLE, newPerson());
     await chat.reply();
     await chat.say('۹۹ ی ۹۹۹ ایران ۹۹');
-    const none = await result(chat);
+    const none = await chat.answer();
     expect(none.text).toBe(`${faServices.vehicleToll.noDebt}\n\n${fa.menuPrompt}`);
     expect(none).toAnswer('بدهی ندارد');
     await chat.press(fa.againButton);
@@ -120,19 +102,19 @@ describe.each([
 
   it('says the municipality has no file for the citizen', async () => {
     const chat = await talk(messenger);
-    await chat.bind(TITLE, { mobile: newMobile(), nationalCode: '1583250689' });
+    await chat.bind(TITLE, { ...newPerson(), nationalCode: '1583250689' });
     await chat.reply();
     await chat.say('۱۲ ب ۳۴۵ ایران ۶۷');
-    expect((await result(chat)).text).toBe(`${faServices.vehicleToll.notFound}\n\n${fa.menuPrompt}`);
+    expect((await chat.answer()).text).toBe(`${faServices.vehicleToll.notFound}\n\n${fa.menuPrompt}`);
   });
 
   it(`refuses an answer ${tamper === 'key' ? 'signed by a stranger' : 'without a signature'}, and shows none of it`, async () => {
     const chat = await talk(messenger);
-    await chat.bind(TITLE, person());
+    await chat.bind(TITLE, newPerson());
     await chat.reply();
     await forge(tamper, forgedDigits);
     await chat.say(forgedPlate);
-    const refused = await result(chat);
+    const refused = await chat.answer();
     expect(refused).toAnswer(fa.upstream.unavailable);
     expect(refused).not.toAnswer(faServices.bill.billId);
     expect(refused).toOffer(fa.retryButton);
@@ -142,11 +124,11 @@ describe.each([
 
   it('says honestly that the municipality does not answer, and offers to try again', async () => {
     const chat = await talk(messenger);
-    await chat.bind(TITLE, person());
+    await chat.bind(TITLE, newPerson());
     await chat.reply();
     await chat.say('۸۸ ی ۸۸۸ ایران ۸۸');
     // The client retries a failing organisation within its 20 s deadline before it gives up.
-    const down = await result(chat, 40_000);
+    const down = await chat.answer(40_000);
     expect(down).toAnswer(fa.upstream.unavailable);
     expect(down).toOffer(fa.retryButton);
   }, 60_000);

@@ -9,10 +9,10 @@ import { expect } from 'vitest';
 import { type Deps, depsFor } from '../../src/deps.ts';
 import { faNotices } from '../../src/i18n/fa-notices.ts';
 import { faServices } from '../../src/i18n/fa-services.ts';
+import { DAY_MS } from '../../src/pipeline/notice-schedule.ts';
 import { checkSubscriptions } from '../../src/pipeline/notices.ts';
 import { newPerson } from './binding.ts';
 import * as botApi from './bot-api.ts';
-import { waitForRelease } from './database.ts';
 import * as gap from './gap.ts';
 import { type Chat, type Messenger, type Reply, talk } from './talk.ts';
 
@@ -43,29 +43,12 @@ export class Citizen {
   /** Says `text` and reads what it causes, once the chat is let go, as one reply. */
   async say(text: string): Promise<Reply> {
     await this.chat.say(text);
-    return this.heard();
+    return this.chat.answer();
   }
 
   async press(label: string): Promise<Reply> {
     await this.chat.press(label);
-    return this.heard();
-  }
-
-  /**
-   * On the Bot API an answer with inline buttons under a menu keyboard comes as two messages
-   * (channels/bot-api/render.ts): read together, they are the one reply Gap sends.
-   */
-  private async heard(): Promise<Reply> {
-    await waitForRelease(this.chat.messenger, this.chatId);
-    const replies = await this.chat.unread();
-    const last = replies.at(-1) as Reply;
-    return {
-      text: replies.map((reply) => reply.text).join('\n\n'),
-      buttons: replies.flatMap((reply) => reply.buttons),
-      keyboard: replies.flatMap((reply) => reply.keyboard),
-      inline: replies.flatMap((reply) => reply.inline),
-      raw: last.raw,
-    };
+    return this.chat.answer();
   }
 
   /** The next message, one that came unasked (a notice). */
@@ -110,7 +93,7 @@ export class Citizen {
  */
 export async function movedAhead(id: string, days: number) {
   const { store } = await depsFor(env);
-  const shift = days * 24 * 60 * 60_000;
+  const shift = days * DAY_MS;
   const [row] = await store.db.all<{ id: string; next_check_at: number; expires_at: number; seen: string }>(
     sql`update subscriptions set next_check_at = next_check_at + ${shift}, expires_at = expires_at + ${shift}
       where id = ${id} returning id, next_check_at, expires_at, seen`,

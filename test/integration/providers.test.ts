@@ -3,14 +3,13 @@
  * PROVIDER_<ID>_* variables is off and its service leaves the menu and the free-text routing;
  * SERVICES narrows the menu and the routing to the services it names; /readyz lists both.
  */
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { fa } from '../../src/i18n/fa.ts';
 import { faIdentity } from '../../src/i18n/fa-identity.ts';
 import { faServices } from '../../src/i18n/fa-services.ts';
-import worker from '../../src/index.ts';
 import { converse, fixtures, keyboardLabels, newChatId, postUpdate, type Vars, waitForMessages } from './bot-api.ts';
+import { callWorker } from './worker.ts';
 
 const TOLL = faServices.vehicleToll.title;
 const withoutMunicipality: Vars = Object.fromEntries(
@@ -18,12 +17,7 @@ const withoutMunicipality: Vars = Object.fromEntries(
 );
 const onlyBillAndPostcode: Vars = { ...env, SERVICES: 'bill,postcode' };
 
-async function readyz(vars: Vars): Promise<Response> {
-  const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request('https://pishkhan.test/readyz'), vars, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
+const readyz = (vars: Vars) => callWorker('/readyz', vars);
 
 /** The bale chat's first reply to `text`, under `vars`. */
 async function firstReply(vars: Vars, text: string) {

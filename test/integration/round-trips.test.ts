@@ -3,18 +3,17 @@
  * update of a public service costs at most three, the webhook's included, also when it arrives
  * while its chat is held (no failed acquire, no re-acquire).
  */
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { fa } from '../../src/i18n/fa.ts';
 import { faNotices } from '../../src/i18n/fa-notices.ts';
 import { faServices } from '../../src/i18n/fa-services.ts';
 import { faValidation } from '../../src/i18n/fa-validation.ts';
-import worker from '../../src/index.ts';
 import { fixtures, newChatId as newBotApiChatId, postUpdate, waitForMessages as waitForBale } from './bot-api.ts';
 import { roundTrips, waitForRelease, watchRoundTrips } from './database.ts';
 import { newChatId, sendText, waitForMessages } from './gap.ts';
 import { Citizen, newPlate } from './notices.ts';
+import { runScheduled } from './worker.ts';
 
 /** The most round trips an update of a public service may cost, everything it causes included. */
 const BUDGET = 3;
@@ -62,10 +61,12 @@ describe('round trips per update', () => {
     // Every query of a reseal passes the current key's prefix as an argument.
     const prefix = `${env.PII_KEY_ID}.%`;
     await watchRoundTrips(prefix);
-    const ctx = createExecutionContext();
-    worker.scheduled({}, env, ctx);
-    await waitOnExecutionContext(ctx);
+    await runScheduled();
     expect(await roundTrips(prefix)).toBe(0);
+    // While an older key is kept too, the same run looks for values to move (one read per sealed column).
+    const older = { older1: btoa(String.fromCharCode(...new Uint8Array(32).fill(7))) };
+    await runScheduled({ ...env, PII_KEYS: JSON.stringify({ ...JSON.parse(String(env.PII_KEYS)), ...older }) });
+    expect(await roundTrips(prefix)).toBeGreaterThan(0);
   });
 
   it('costs one more to subscribe and to list subscriptions (a read of what they need), and three to end one', async () => {

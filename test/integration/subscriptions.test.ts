@@ -11,7 +11,14 @@ import { depsFor } from '../../src/deps.ts';
 import { fa } from '../../src/i18n/fa.ts';
 import { faIdentity } from '../../src/i18n/fa-identity.ts';
 import { faNotices } from '../../src/i18n/fa-notices.ts';
-import { nextCheckAt, sendableAt, TEHRAN_OFFSET_MS, tehranDay } from '../../src/pipeline/notice-schedule.ts';
+import {
+  DAY_MS,
+  HOUR_MS,
+  nextCheckAt,
+  sendableAt,
+  TEHRAN_OFFSET_MS,
+  tehranDay,
+} from '../../src/pipeline/notice-schedule.ts';
 import { processChat } from '../../src/pipeline/process-chat.ts';
 import { chatsWithWork } from '../../src/store/maintenance.ts';
 import { MAX_PER_IDENTITY, RENEWAL_ASKED_BEFORE_MS, SUBSCRIPTION_TERM_MS } from '../../src/store/subscriptions.ts';
@@ -19,13 +26,12 @@ import { isolatePlate, readablePlate } from '../../src/validation/plate.ts';
 import { Citizen, checkAt, checksOf, depsAt, movedAhead, newPlate, recordFine } from './notices.ts';
 import type { Messenger } from './talk.ts';
 
-const DAY_MS = 24 * 60 * 60_000;
 const menuAfter = (lead: string) => `${lead}\n\n${fa.menuPrompt}`;
 const plateAsRead = (nineDigits: string) => isolatePlate(readablePlate(nineDigits) ?? '');
 
 /** The first moment at or after `at` that is `hour`:00 Tehran time. */
 function tehranHourFrom(at: number, hour: number): number {
-  const candidate = tehranDay(at) * DAY_MS - TEHRAN_OFFSET_MS + hour * 60 * 60_000;
+  const candidate = tehranDay(at) * DAY_MS - TEHRAN_OFFSET_MS + hour * HOUR_MS;
   return candidate >= at ? candidate : candidate + DAY_MS;
 }
 
@@ -77,7 +83,7 @@ describe('notices a citizen asked for', () => {
     await recordFine(plate.nineDigits);
     const lateAt = tehranHourFrom(row.next_check_at, 23);
     const morning = tehranHourFrom(lateAt, 8);
-    expect(morning - lateAt).toBe(9 * 60 * 60_000);
+    expect(morning - lateAt).toBe(9 * HOUR_MS);
     const before = await citizen.sent();
 
     expect(await checkAt(lateAt)).toMatchObject({ notices: 1 });

@@ -13,6 +13,7 @@ import { expect } from 'vitest';
 import { faIdentity } from '../../src/i18n/fa-identity.ts';
 import { codeSentTo, international, shareContact as shareGapContact } from './binding.ts';
 import * as botApi from './bot-api.ts';
+import { waitForRelease } from './database.ts';
 import * as gap from './gap.ts';
 import './matchers.ts';
 
@@ -36,8 +37,6 @@ export interface Reply {
   keyboard: string[];
   /** The inline buttons' labels, in order. */
   inline: string[];
-  /** The message as the sandbox recorded it, for what the kit does not read. */
-  raw: gap.SentMessage | botApi.SentMessage;
 }
 
 export interface Identity {
@@ -56,8 +55,12 @@ export interface Chat {
   shareContact(mobile: string): Promise<void>;
   /** The bot's next message to this chat, waited for until `deadlineMs`; each is read once, in order. */
   reply(deadlineMs?: number): Promise<Reply>;
-  /** Every message not read yet, at least one: all a step said, once its chat has been let go. */
-  unread(deadlineMs?: number): Promise<Reply[]>;
+  /**
+   * All the last step said, as one reply, once its chat is let go (within `deadlineMs`): on the Bot
+   * API an answer with inline buttons under the menu keyboard comes as two messages
+   * (channels/bot-api/render.ts), read here together as Gap's one.
+   */
+  answer(deadlineMs?: number): Promise<Reply>;
   /**
    * Binds `identity` from the chat's first message through `title` (a personal service's title, or
    * anything that opens one), as the messenger lets a citizen: Gap's one-time code sent to the
@@ -96,10 +99,15 @@ function chatOn<M>(messenger: Messenger, side: Side<M>): Chat {
       read += 1;
       return side.read(message);
     },
-    async unread(deadlineMs = REPLY_DEADLINE_MS) {
+    async answer(deadlineMs = REPLY_DEADLINE_MS) {
+      await waitForRelease(messenger, side.chatId, deadlineMs);
       const messages = (await side.messages(read + 1, deadlineMs)).slice(read);
       read += messages.length;
-      return messages.map((message) => side.read(message));
+      const replies = messages.map((message) => side.read(message));
+      return reply(
+        replies.map((part) => part.text).join('\n\n'),
+        replies.flatMap((part) => part.buttons),
+      );
     },
     async bind(title, identity) {
       await chat.say('سلام');
@@ -144,7 +152,7 @@ function gapSide(): Side<gap.SentMessage> {
     shareContact: async (mobile) => accepted(await shareGapContact(chatId, mobile)),
     messages: (count, deadlineMs) => gap.waitForMessages(chatId, count, deadlineMs),
     read: (message) =>
-      reply(message.data, message, [
+      reply(message.data, [
         ...(message.reply_keyboard?.keyboard ?? []).flat().flatMap((key) =>
           // A key is `{value: label}`; `$contact` asks Gap for the phone number instead.
           Object.entries(key).map(([value, label]) => ({
@@ -170,7 +178,7 @@ function botApiSide(messenger: botApi.Messenger): Side<botApi.SentMessage> {
     shareContact: (mobile) => post(botApi.fixtures.contact(chatId, international(mobile))),
     messages: (count, deadlineMs) => botApi.waitForMessages(messenger, chatId, count, deadlineMs),
     read: (message) =>
-      reply(message.text, message, [
+      reply(message.text, [
         ...(message.reply_markup?.keyboard ?? []).flat().map((key) => ({
           label: key.text,
           kind: 'reply' as const,
@@ -183,9 +191,9 @@ function botApiSide(messenger: botApi.Messenger): Side<botApi.SentMessage> {
   };
 }
 
-function reply(text: string, raw: Reply['raw'], buttons: Button[]): Reply {
+function reply(text: string, buttons: Button[]): Reply {
   const labels = (kind: Button['kind']) => buttons.filter((b) => b.kind === kind).map((b) => b.label);
-  return { text, buttons, keyboard: labels('reply'), inline: labels('inline'), raw };
+  return { text, buttons, keyboard: labels('reply'), inline: labels('inline') };
 }
 
 function accepted(response: Response): void {
