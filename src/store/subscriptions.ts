@@ -60,13 +60,16 @@ export function changeStatements(db: Db, chat: ChatKey, change: SubscriptionChan
   switch (change.kind) {
     case 'watch': {
       const s = change.subscription;
-      // Watching the same thing again keeps one row, renewed, and still counts as done.
+      // Watching the same thing again keeps one row, renewed, and still counts as done: the row itself
+      // is not among those the limit counts, so it renews at the limit too.
       const insert = db.run(sql`insert into subscriptions (id, channel, chat_id, national_code_hash, service, answers,
           answers_hash, seen, next_check_at, expires_at, created_at)
         select ${s.id}, ${chat.channel}, ${chat.chatId}, ${s.nationalCodeHash}, ${s.service}, ${s.answers},
           ${s.answersHash}, ${JSON.stringify(s.seen)}, ${s.nextCheckAt}, ${s.expiresAt}, ${now}
         where ${when} and (select count(*) from subscriptions
-          where national_code_hash = ${s.nationalCodeHash} and expires_at > ${now}) < ${MAX_PER_IDENTITY}
+          where national_code_hash = ${s.nationalCodeHash} and expires_at > ${now}
+            and not (channel = ${chat.channel} and chat_id = ${chat.chatId} and service = ${s.service}
+              and answers_hash = ${s.answersHash})) < ${MAX_PER_IDENTITY}
         on conflict (channel, chat_id, service, answers_hash) do update set expires_at = excluded.expires_at,
           renewal_asked = 0`);
       const took = sql`exists (select 1 from subscriptions where channel = ${chat.channel} and chat_id = ${chat.chatId}

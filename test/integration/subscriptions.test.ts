@@ -146,13 +146,22 @@ describe('notices a citizen asked for', () => {
     expect(await citizen.sent()).toBe(before);
   });
 
-  it(`refuses a national code's ${MAX_PER_IDENTITY + 1}th subscription, saying why in Persian`, async () => {
+  it(`refuses a national code's ${MAX_PER_IDENTITY + 1}th subscription, saying why in Persian, and still renews one of its ${MAX_PER_IDENTITY}`, async () => {
     const citizen = await Citizen.bound();
-    for (let i = 0; i < MAX_PER_IDENTITY; i++) {
-      expect((await citizen.subscribe(newPlate().typed, i === 0)).text).toBe(menuAfter(faNotices.subscribed));
+    const plates = Array.from({ length: MAX_PER_IDENTITY }, () => newPlate().typed);
+    for (const [i, plate] of plates.entries()) {
+      expect((await citizen.subscribe(plate, i === 0)).text).toBe(menuAfter(faNotices.subscribed));
     }
     expect((await citizen.subscribe(newPlate().typed)).text).toBe(menuAfter(faNotices.full));
     expect(await citizen.subscriptions()).toHaveLength(MAX_PER_IDENTITY);
+
+    // Watching the first plate again, at the limit, renews it for the whole term.
+    const [first] = await citizen.subscriptions();
+    const { store } = await depsFor(env);
+    await store.db.run(sql`update subscriptions set expires_at = expires_at - ${10 * DAY_MS} where id = ${first?.id}`);
+    expect((await citizen.subscribe(plates[0] as string)).text).toBe(menuAfter(faNotices.subscribed));
+    const renewed = (await citizen.subscriptions()).find((row) => row.id === first?.id);
+    expect(renewed?.expires_at).toBeGreaterThanOrEqual(Date.now() + SUBSCRIPTION_TERM_MS - 60_000);
   }, 60_000);
 
   it('asks a week before the end whether to renew, and renews for 90 days on «تمدید»', async () => {
