@@ -85,6 +85,7 @@ export function requiredSecrets(config = 'wrangler.toml'): ReadonlySet<string> {
 }
 
 function spawnWrangler(port: string, options: DevWorkerOptions, secrets: ReadonlySet<string>): ChildProcess {
+  const { workerLog } = options;
   const args = ['dev', '--ip', HOST, '--port', port, '--show-interactive-dev-session=false'];
   if (options.config) args.push('--config', options.config);
   if (options.measured) args.push('--log-level', 'warn');
@@ -101,15 +102,15 @@ function spawnWrangler(port: string, options: DevWorkerOptions, secrets: Readonl
       WRANGLER_SEND_METRICS: 'false',
       ...inspector,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // Output nobody reads is not piped: a full pipe would stop wrangler mid-run.
+    stdio: ['ignore', workerLog ? 'pipe' : 'ignore', workerLog ? 'pipe' : 'ignore'],
   });
-  for (const [from, to] of [
-    [worker.stdout, process.stdout],
-    [worker.stderr, process.stderr],
-  ] as const) {
-    const { workerLog } = options;
-    if (workerLog) {
-      createInterface({ input: from }).on('line', (line) => {
+  if (workerLog) {
+    for (const [from, to] of [
+      [worker.stdout, process.stdout],
+      [worker.stderr, process.stderr],
+    ] as const) {
+      createInterface({ input: from as NonNullable<typeof from> }).on('line', (line) => {
         const shown = workerLog(redactWebhookSecret(line));
         if (shown !== null) to.write(`${shown}\n`);
       });

@@ -52,26 +52,27 @@ function publicSet({ d: _private, ...publicJwk }: Ed25519PrivateJwk): string {
   return JSON.stringify({ keys: [publicJwk] });
 }
 
-/** The worker's three channel variables, as the environment holds them. */
-export const localChannelVars = {
-  GSB_SIGNING_KEY: JSON.stringify(localClientKey),
-  GSB_KEY_ID: localClientKey.kid,
-  GSB_RESPONSE_KEYS: publicSet(localSandboxKey),
-};
+/**
+ * A signed link's keys as each side is given them: the worker's three variables under `prefix`
+ * (its signing key, that key's id, the answer keys it trusts) and the sandbox's key options (it
+ * trusts the client's key and signs with its own).
+ */
+function signedLink<P extends string>(prefix: P, client: Ed25519PrivateJwk, sandbox: Ed25519PrivateJwk) {
+  const vars = {
+    [`${prefix}_SIGNING_KEY`]: JSON.stringify(client),
+    [`${prefix}_KEY_ID`]: client.kid,
+    [`${prefix}_RESPONSE_KEYS`]: publicSet(sandbox),
+  } as Record<`${P}_${'SIGNING_KEY' | 'KEY_ID' | 'RESPONSE_KEYS'}`, string>;
+  return { vars, sandbox: { trustedKeys: publicSet(client), signingKey: JSON.stringify(sandbox) } };
+}
 
-/** The sandbox's key options: it trusts the client's key and signs with its own. */
-export const localSandboxKeys = {
-  trustedKeys: publicSet(localClientKey),
-  signingKey: JSON.stringify(localSandboxKey),
-};
+const gsbLink = signedLink('GSB', localClientKey, localSandboxKey);
+const municipalityLink = signedLink('PROVIDER_MUNICIPALITY', localMunicipalityClientKey, localMunicipalitySandboxKey);
 
-/** The municipality's key variables for the worker, and its sandbox's key options. */
-export const localMunicipalityChannelVars = {
-  PROVIDER_MUNICIPALITY_SIGNING_KEY: JSON.stringify(localMunicipalityClientKey),
-  PROVIDER_MUNICIPALITY_KEY_ID: localMunicipalityClientKey.kid,
-  PROVIDER_MUNICIPALITY_RESPONSE_KEYS: publicSet(localMunicipalitySandboxKey),
-};
-export const localMunicipalitySandboxKeys = {
-  trustedKeys: publicSet(localMunicipalityClientKey),
-  signingKey: JSON.stringify(localMunicipalitySandboxKey),
-};
+/** The worker's bus link variables, and the GSB sandbox's key options. */
+export const localChannelVars = gsbLink.vars;
+export const localSandboxKeys = gsbLink.sandbox;
+
+/** The worker's municipality link variables, and the municipality sandbox's key options. */
+export const localMunicipalityChannelVars = municipalityLink.vars;
+export const localMunicipalitySandboxKeys = municipalityLink.sandbox;

@@ -8,6 +8,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bale } from '../src/channels/bale.ts';
+import { soroush } from '../src/channels/soroush.ts';
 import type { WorkerLog } from './dev-log.ts';
 import { freePort, startDevWorker } from './dev-worker.ts';
 import { startLibsqlServer } from './libsql-server/index.ts';
@@ -39,8 +41,6 @@ type WorkerNeeds = (typeof WORKER_NEEDS)[number];
 
 /** wrangler dev does not fire cron triggers: the stack ticks the sweep itself, this often. */
 const SWEEP_EVERY_MS = 5_000;
-/** Soroush Plus takes shorter texts than the Bot API's 4096. */
-const SOROUSH_TEXT_LIMIT = 4000;
 
 /** A sandbox's options beyond where it listens, which the stack decides. */
 type Settings<O> = Partial<Omit<O, 'port' | 'host'>>;
@@ -132,27 +132,17 @@ export async function startLocalStack<P extends Part>(options: StackOptions<P>):
       };
       started('gap', await startGapSandbox(gap));
     }
-    if (wanted.has('soroush')) {
-      const soroush = {
-        token: localSoroush.token,
-        secretToken: localSoroush.secretToken,
-        textLimit: SOROUSH_TEXT_LIMIT,
-        ...webhook('soroush', localSoroush.webhookSecret),
-        ...options.soroush,
-        ...listenAt('soroush'),
-      };
-      started('soroush', await startBotApiSandbox(soroush));
-    }
-    if (wanted.has('bale')) {
-      const bale = {
-        token: localBale.token,
-        secretToken: localBale.secretToken,
-        ...webhook('bale', localBale.webhookSecret),
-        ...options.bale,
-        ...listenAt('bale'),
-      };
-      started('bale', await startBotApiSandbox(bale));
-    }
+    // Soroush Plus and Bale: one Bot-API fake each, taking the texts the app splits its replies to.
+    const botApi = (messenger: 'soroush' | 'bale', local: typeof localBale) => ({
+      token: local.token,
+      secretToken: local.secretToken,
+      textLimit: { soroush, bale }[messenger].textLimit,
+      ...webhook(messenger, local.webhookSecret),
+      ...options[messenger],
+      ...listenAt(messenger),
+    });
+    if (wanted.has('soroush')) started('soroush', await startBotApiSandbox(botApi('soroush', localSoroush)));
+    if (wanted.has('bale')) started('bale', await startBotApiSandbox(botApi('bale', localBale)));
     if (wanted.has('soroushLegacy')) {
       const legacy = { token: localSoroushLegacy.token, ...options.soroushLegacy, ...listenAt('soroushLegacy') };
       started('soroushLegacy', await startSoroushLegacySandbox(legacy));
