@@ -13,7 +13,12 @@ import type { EnvVars } from './types.ts';
 /** Comma-separated host names an operator lets Pishkhan reach without TLS (a private network). */
 export const PLAIN_HTTP_HOSTS = 'PLAIN_HTTP_HOSTS';
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|::1|::ffff:127(?:\.\d{1,3}){3})$/i;
+
+/** A host on this machine: localhost, 127.0.0.0/8 or ::1 (also as a URL writes it, in brackets). */
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.test(host.replace(/^\[(.*)\]$/, '$1'));
+}
 
 /** How an address travels: over TLS, on this machine, or in the clear to a host the operator named. */
 export type Transport = 'tls' | 'loopback' | 'plain';
@@ -33,7 +38,7 @@ export function transportOf(env: EnvVars, variable: string, url: string): Transp
   const plainLibsql = parsed.protocol === 'libsql:' && parsed.searchParams.get('tls') === '0';
   if ((parsed.protocol === 'https:' || parsed.protocol === 'libsql:') && !plainLibsql) return 'tls';
   if (parsed.protocol !== 'http:' && !plainLibsql) throw new ConfigError([variable]);
-  if (LOOPBACK.test(parsed.hostname)) return 'loopback';
+  if (isLoopback(parsed.hostname)) return 'loopback';
   if (plainHosts(env).has(parsed.hostname.toLowerCase())) return 'plain';
   throw new ConfigError([variable]);
 }

@@ -4,16 +4,12 @@
  * it listens on another address (the counts are not for the world).
  */
 import { timingSafeEqual } from '../crypto/timing-safe.ts';
+import { isLoopback } from '../transport.ts';
 
 /** `allowed`; `unauthorized` (401: a token is required); `hidden` (404: nobody may read it here). */
 export type MetricsVerdict = 'allowed' | 'unauthorized' | 'hidden';
 
-const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|::ffff:127(\.\d{1,3}){3}|localhost)$/i;
 const BEARER = /^Bearer +(\S+) *$/i;
-
-export function isLoopback(host: string): boolean {
-  return LOOPBACK.test(host);
-}
 
 /**
  * The rule for an entry listening on `host`.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isLoopback, metricsAccess } from '../../../src/metrics/access.ts';
+import { metricsAccess } from '../../../src/metrics/access.ts';
+import { isLoopback } from '../../../src/transport.ts';
 
 const TOKEN = 'a-metrics-token-of-thirty-two-chars-0000';
 
