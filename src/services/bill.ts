@@ -10,7 +10,7 @@ import * as v from 'valibot';
 import { toPersianDigits } from '../i18n/digits.ts';
 import { faServices } from '../i18n/fa-services.ts';
 import { formatTomans } from '../i18n/money.ts';
-import { billId, billTypeOf, isValidPaymentId, paymentAmount, utilityBillId } from '../validation/bill.ts';
+import { billCharges, billId, billTypeOf, utilityBillId } from '../validation/bill.ts';
 import { jalaliDate } from '../validation/jalali.ts';
 import type { PublicService } from './types.ts';
 
@@ -24,7 +24,7 @@ const BillResult = v.pipe(
     dueDate: jalaliDate,
   }),
   // The bank charges what the payment id carries: an answer whose ids or amount disagree is not shown.
-  v.check((bill) => isValidPaymentId(bill.billId, bill.paymentId) && paymentAmount(bill.paymentId) === bill.amount),
+  v.check((bill) => billCharges({ ...bill, amountRials: bill.amount })),
 );
 
 type BillResult = v.InferOutput<typeof BillResult>;

@@ -11,7 +11,7 @@ import { toPersianDigits } from '../i18n/digits.ts';
 import { faNotices } from '../i18n/fa-notices.ts';
 import { faServices } from '../i18n/fa-services.ts';
 import { formatTomans } from '../i18n/money.ts';
-import { billTypeOf, hasBillCheckDigit, isValidPaymentId, paymentAmount } from '../validation/bill.ts';
+import { billCharges } from '../validation/bill.ts';
 import { jalaliDate } from '../validation/jalali.ts';
 import { isolatePlate, plate, readablePlate } from '../validation/plate.ts';
 import type { PersonalService } from './types.ts';
@@ -40,14 +40,7 @@ const Fine = v.pipe(
     payable: v.boolean(),
   }),
   // The bank charges what the payment id carries: a payable fine whose ids or amount disagree is not shown.
-  v.check(
-    (fine) =>
-      !fine.payable ||
-      (hasBillCheckDigit(fine.billId) &&
-        billTypeOf(fine.billId) === 'traffic-fines' &&
-        isValidPaymentId(fine.billId, fine.paymentId) &&
-        paymentAmount(fine.paymentId) === fine.amount),
-  ),
+  v.check((fine) => !fine.payable || billCharges({ ...fine, amountRials: fine.amount }, 'traffic-fines')),
 );
 
 const Fines = v.object({ totalAmount: rials, fines: v.array(Fine) });

@@ -11,7 +11,7 @@ import * as v from 'valibot';
 import { toPersianDigits } from '../i18n/digits.ts';
 import { faServices } from '../i18n/fa-services.ts';
 import { formatTomans } from '../i18n/money.ts';
-import { billTypeOf, hasBillCheckDigit, isValidPaymentId, paymentAmount } from '../validation/bill.ts';
+import { billCharges } from '../validation/bill.ts';
 import { isolatePlate, plate, readablePlate } from '../validation/plate.ts';
 import type { PersonalService } from './types.ts';
 
@@ -23,13 +23,7 @@ const Year = v.pipe(
     paymentId: v.string(),
   }),
   // The bank charges what the payment id carries: a year whose ids or amount disagree is no answer.
-  v.check(
-    (year) =>
-      hasBillCheckDigit(year.billId) &&
-      billTypeOf(year.billId) === 'municipality' &&
-      isValidPaymentId(year.billId, year.paymentId) &&
-      paymentAmount(year.paymentId) === year.amountRials,
-  ),
+  v.check((year) => billCharges(year, 'municipality')),
 );
 
 const Toll = v.object({ years: v.array(Year) });

@@ -75,6 +75,22 @@ export function isValidPaymentId(billId: string, paymentId: string): boolean {
   return hasIdLength(paymentId) && hasOwnCheckDigit(paymentId) && matchesBill(billId, paymentId);
 }
 
+/**
+ * Whether a bill (of `type`, when named) is what the bank will charge: a bill id with its check
+ * digit and type, a payment id that belongs to it, and `amountRials` what that payment id carries.
+ */
+export function billCharges(
+  bill: { billId: string; paymentId: string; amountRials: number },
+  type?: BillType,
+): boolean {
+  return (
+    hasBillCheckDigit(bill.billId) &&
+    (type === undefined || billTypeOf(bill.billId) === type) &&
+    isValidPaymentId(bill.billId, bill.paymentId) &&
+    paymentAmount(bill.paymentId) === bill.amountRials
+  );
+}
+
 /** The amount in rials a payment id carries: all but its last five digits, in thousands of rials. */
 export function paymentAmount(paymentId: string): number {
   return Number(paymentId.slice(0, -5) || '0') * 1000;

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { faValidation } from '../../../src/i18n/fa-validation.ts';
 import {
+  billCharges,
   billCheckDigit,
   billId,
   billTypeOf,
@@ -127,6 +128,18 @@ describe('payment id', () => {
     const built = buildPaymentId('9174639504124', 3_687_000, '509');
     expect(isValidPaymentId('9174639504124', built)).toBe(true);
     expect(paymentAmount(built)).toBe(3_687_000);
+  });
+
+  it('tells a bill the bank charges from one whose type, payment id or amount disagree', () => {
+    const bill = { billId: '7748317800142', paymentId: '1770160', amountRials: 17_000 };
+    expect(billCharges(bill)).toBe(true);
+    expect(billCharges(bill, billTypeOf(bill.billId) ?? undefined)).toBe(true);
+    expect(billCharges(bill, billTypeOf(bill.billId) === 'municipality' ? 'traffic-fines' : 'municipality')).toBe(
+      false,
+    );
+    expect(billCharges({ ...bill, amountRials: 18_000 })).toBe(false);
+    expect(billCharges({ ...bill, paymentId: '1770150' })).toBe(false);
+    expect(billCharges({ ...bill, billId: '7748317800143' })).toBe(false);
   });
 
   it('refuses to build a payment id for an amount that is not whole thousands of rials, or a period that is not 3 digits', () => {
