@@ -20,6 +20,7 @@ import {
   RENEWAL_ASKED_BEFORE_MS,
 } from '../store/subscriptions.ts';
 import type { Reply, UpstreamOutcome } from '../types.ts';
+import { eachAtMost } from './at-most.ts';
 import { HOUR_MS, nextCheckAt, sendableAt, tehranDay } from './notice-schedule.ts';
 import { processChat } from './process-chat.ts';
 import { seenHashes } from './subscribe.ts';
@@ -40,23 +41,16 @@ export async function checkSubscriptions(deps: Deps): Promise<{ checked: number;
   const due = await claimDue(deps.store, owner, deps.now(), CHECKS_PER_RUN);
   const deliverNow = new Map<string, ChatKey>();
   let notices = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < due.length) {
-      const subscription = due[next++];
-      if (!subscription) continue;
-      try {
-        const queued = await checkOne(deps, subscription, owner);
-        notices += queued.notices;
-        if (queued.sendNow)
-          deliverNow.set(`${subscription.chat.channel}:${subscription.chat.chatId}`, subscription.chat);
-      } catch (error) {
-        // Its claim lapses and a later run checks it again.
-        logError('notice-check-failed', error, { service: subscription.service });
-      }
+  await eachAtMost(due, CHECK_CONCURRENCY, async (subscription) => {
+    try {
+      const queued = await checkOne(deps, subscription, owner);
+      notices += queued.notices;
+      if (queued.sendNow) deliverNow.set(`${subscription.chat.channel}:${subscription.chat.chatId}`, subscription.chat);
+    } catch (error) {
+      // Its claim lapses and a later run checks it again.
+      logError('notice-check-failed', error, { service: subscription.service });
     }
-  };
-  await Promise.all(Array.from({ length: CHECK_CONCURRENCY }, worker));
+  });
   for (const chat of deliverNow.values()) {
     await processChat(deps, chat).catch((error) => logError('process-failed', error, { channel: chat.channel }));
   }

@@ -10,6 +10,7 @@ import { activityFields, recentActivity } from '../store/activity.ts';
 import { flushAudit, formatAnchors, headsToAnchor } from '../store/audit.ts';
 import { backlog, chatsWithWork, purgeExpired } from '../store/maintenance.ts';
 import { type ResealCursor, resealBatch } from '../store/reseal.ts';
+import { eachAtMost } from './at-most.ts';
 import { checkSubscriptions } from './notices.ts';
 import { processChat } from './process-chat.ts';
 
@@ -28,15 +29,9 @@ let resealCursor: ResealCursor = {};
 export async function sweep(deps: Deps): Promise<void> {
   const started = deps.now();
   const chats = await chatsWithWork(deps.store, started - STALE_AFTER_MS, started, CHATS_PER_RUN);
-  let next = 0;
-  const worker = async () => {
-    while (next < chats.length) {
-      const chat = chats[next++];
-      if (chat)
-        await processChat(deps, chat).catch((error) => logError('process-failed', error, { channel: chat.channel }));
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await eachAtMost(chats, CONCURRENCY, (chat) =>
+    processChat(deps, chat).catch((error) => logError('process-failed', error, { channel: chat.channel })),
+  );
   // Notices the citizens asked for: a bounded batch of the subscriptions due (docs/notices.md).
   const watched = await checkSubscriptions(deps).catch((error) => logError('notice-checks-failed', error));
   // Audit rows of work that ended without a batch of its own to carry them; then the heads of the

@@ -12,10 +12,10 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import type { ConversationState } from '../conversation/state.ts';
 import type { Reply } from '../types.ts';
 import { batchCarryingAudit } from './audit.ts';
-import { type ChatKey, type Db, type Store, sealContext } from './db.ts';
+import { type ChatKey, type Db, ofChat, type Store, sealContext } from './db.ts';
 import { type SealedIdentity, storeIdentity } from './identities.ts';
 import { recordAttempt } from './limits.ts';
-import { type DueRow, dueRepliesQuery, markStatements, type OutboxMark, queueReplies } from './outbox.ts';
+import { type DueRow, dueRepliesQuery, markStatements, type OutboxMark, queueReplies, sealReply } from './outbox.ts';
 import { conversations } from './schema.ts';
 import { changeStatements, type SubscriptionChange } from './subscriptions.ts';
 
@@ -48,10 +48,9 @@ export interface HeldChat {
   due?: DueRow[];
 }
 
-const isChat = (chat: ChatKey) => and(eq(conversations.channel, chat.channel), eq(conversations.chatId, chat.chatId));
 const pendingOf = (chat: ChatKey) => sql`channel = ${chat.channel} and chat_id = ${chat.chatId} and status = 'pending'`;
 const heldBy = (chat: ChatKey, owner: string) =>
-  sql`exists (select 1 from conversations where ${isChat(chat)} and lease_owner = ${owner})`;
+  sql`exists (select 1 from conversations where ${ofChat(conversations, chat)} and lease_owner = ${owner})`;
 
 /**
  * The statements that take the chat's lease unless another holder's is live (creating the row on
@@ -142,11 +141,10 @@ export async function commitStep(
 ): Promise<{ due: DueRow[]; queued: number[]; otherwise: boolean } | null> {
   const { db, sealer } = store;
   const { chat, lease, version, now } = step;
-  const saved = sql`exists (select 1 from conversations where ${isChat(chat)}
+  const saved = sql`exists (select 1 from conversations where ${ofChat(conversations, chat)}
     and version = ${version + 1} and lease_owner = ${lease.owner})`;
   const state = await sealer.seal(JSON.stringify(step.state), sealContext('conversations', chat));
-  const seal = (replies: readonly Reply[]) =>
-    Promise.all(replies.map((reply) => sealer.seal(JSON.stringify(reply), sealContext('outbox', chat))));
+  const seal = (replies: readonly Reply[]) => Promise.all(replies.map((reply) => sealReply(store, chat, reply)));
   const bodies = await seal(step.replies);
   // The subscription's statements run before the replies, which follow whether it took.
   const change = step.subscription && changeStatements(db, chat, step.subscription.change, now, saved);
@@ -157,7 +155,9 @@ export async function commitStep(
     db
       .update(conversations)
       .set({ state, version: version + 1, updatedAt: now, leaseUntil: now + lease.ttlMs })
-      .where(and(isChat(chat), eq(conversations.version, version), eq(conversations.leaseOwner, lease.owner)))
+      .where(
+        and(ofChat(conversations, chat), eq(conversations.version, version), eq(conversations.leaseOwner, lease.owner)),
+      )
       .returning({ version: conversations.version }),
     ...(change?.statements ?? []),
     queueReplies(db, chat, { bodies, kind: 'reply', now, when: took ? sql`${saved} and ${took}` : saved }),
@@ -209,7 +209,7 @@ export async function settleChat(
   },
 ): Promise<PendingEvent[]> {
   const { db } = store;
-  const mine = sql`${isChat(chat)} and lease_owner = ${lease.owner}`;
+  const mine = sql`${ofChat(conversations, chat)} and lease_owner = ${lease.owner}`;
   const going = letGo ? sql`1` : sql`not exists (select 1 from inbox where ${pendingOf(chat)})`;
   const release = db.run(sql`update conversations set lease_owner = case when ${going} then null else lease_owner end,
     lease_until = case when ${going} then 0 else ${now + lease.ttlMs} end
@@ -241,7 +241,7 @@ export async function renewLease(
     db
       .update(conversations)
       .set({ leaseUntil: now + lease.ttlMs })
-      .where(and(isChat(chat), eq(conversations.leaseOwner, lease.owner)))
+      .where(and(ofChat(conversations, chat), eq(conversations.leaseOwner, lease.owner)))
       .returning({ version: conversations.version }),
     ...markStatements(db, marks),
   ]);

@@ -3,7 +3,7 @@
  * (libsql-http.ts: one request per statement or batch, over fetch), so the same code reaches Turso,
  * a self-hosted sqld or the local dev server from Workers, Deno and Node.
  */
-import type { DrizzleConfig } from 'drizzle-orm';
+import { and, type Column, type DrizzleConfig, eq } from 'drizzle-orm';
 import { construct, type LibSQLDatabase } from 'drizzle-orm/libsql/driver-core';
 import { SealError, type Sealer } from '../crypto/seal.ts';
 import { log } from '../log.ts';
@@ -49,6 +49,10 @@ export interface ChatKey {
   channel: string;
   chatId: string;
 }
+
+/** The condition that picks `chat`'s rows of a table keyed by chat. */
+export const ofChat = (table: { channel: Column; chatId: Column }, chat: ChatKey) =>
+  and(eq(table.channel, chat.channel), eq(table.chatId, chat.chatId));
 
 /** The database, the sealer every stored payload goes through, and this writer's audit chain. */
 export interface Store {

@@ -6,7 +6,7 @@ import { and, eq, lte, type SQL, sql } from 'drizzle-orm';
 import type { Account } from '../conversation/state.ts';
 import type { Identity } from '../types.ts';
 import { batchCarryingAudit } from './audit.ts';
-import { type ChatKey, type Db, openSealedJson, type Store, sealContext } from './db.ts';
+import { type ChatKey, type Db, ofChat, openSealedJson, type Store, sealContext } from './db.ts';
 import { attemptsQuery } from './limits.ts';
 import { conversations, identities, inbox, outbox, subscriptions } from './schema.ts';
 
@@ -16,8 +16,6 @@ export interface SealedIdentity {
   nationalCodeHash: string;
 }
 
-const ofChat = (chat: ChatKey) => and(eq(identities.channel, chat.channel), eq(identities.chatId, chat.chatId));
-
 /**
  * The chat's bound identity (opened) and its binding attempts within the window (counted under
  * `chatKey`, store/limits.ts), in one round trip.
@@ -25,7 +23,7 @@ const ofChat = (chat: ChatKey) => and(eq(identities.channel, chat.channel), eq(i
 export async function readAccount(store: Store, chat: ChatKey, chatKey: string, now: number): Promise<Account> {
   const { db } = store;
   const [bound, attempts] = await db.batch([
-    db.select({ sealed: identities.sealed }).from(identities).where(ofChat(chat)),
+    db.select({ sealed: identities.sealed }).from(identities).where(ofChat(identities, chat)),
     attemptsQuery(db, chatKey, now),
   ]);
   return { identity: await openIdentity(store, chat, bound[0]?.sealed), bindingAttempts: attempts[0]?.attempts ?? 0 };
@@ -69,22 +67,14 @@ export async function eraseChat(
 ): Promise<void> {
   const { db } = store;
   await batchCarryingAudit(store, [
-    db.delete(identities).where(ofChat(chat)),
+    db.delete(identities).where(ofChat(identities, chat)),
     // Its subscriptions end with it: nothing is checked or sent for it any more.
-    db.delete(subscriptions).where(and(eq(subscriptions.channel, chat.channel), eq(subscriptions.chatId, chat.chatId))),
+    db.delete(subscriptions).where(ofChat(subscriptions, chat)),
     db
       .update(conversations)
       .set({ state: null, version: sql`${conversations.version} + 1`, updatedAt: now })
-      .where(
-        and(
-          eq(conversations.channel, chat.channel),
-          eq(conversations.chatId, chat.chatId),
-          eq(conversations.leaseOwner, owner),
-        ),
-      ),
-    db
-      .delete(inbox)
-      .where(and(eq(inbox.channel, chat.channel), eq(inbox.chatId, chat.chatId), lte(inbox.id, lastEventId))),
-    db.delete(outbox).where(and(eq(outbox.channel, chat.channel), eq(outbox.chatId, chat.chatId))),
+      .where(and(ofChat(conversations, chat), eq(conversations.leaseOwner, owner))),
+    db.delete(inbox).where(and(ofChat(inbox, chat), lte(inbox.id, lastEventId))),
+    db.delete(outbox).where(ofChat(outbox, chat)),
   ]);
 }

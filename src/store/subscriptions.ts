@@ -8,7 +8,7 @@ import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
 import type { Answers, WatchView } from '../conversation/state.ts';
 import type { Identity } from '../types.ts';
 import { batchCarryingAudit } from './audit.ts';
-import { type ChatKey, type Db, openSealedJson, type Store, sealContext } from './db.ts';
+import { type ChatKey, type Db, ofChat, openSealedJson, type Store, sealContext } from './db.ts';
 import { openIdentity } from './identities.ts';
 import { queueReplies } from './outbox.ts';
 import { subscriptions } from './schema.ts';
@@ -44,8 +44,6 @@ export type SubscriptionChange =
   | { kind: 'watch'; subscription: NewSubscription }
   | { kind: 'unwatch'; id: string }
   | { kind: 'renew'; id: string; expiresAt: number };
-
-const ofChat = (chat: ChatKey) => and(eq(subscriptions.channel, chat.channel), eq(subscriptions.chatId, chat.chatId));
 
 export function sealAnswers({ sealer }: Store, chat: ChatKey, answers: Answers): Promise<string> {
   return sealer.seal(JSON.stringify(answers), sealContext('subscriptions', chat));
@@ -107,7 +105,7 @@ export async function readWatches(store: Store, chat: ChatKey, now: number): Pro
       expiresAt: subscriptions.expiresAt,
     })
     .from(subscriptions)
-    .where(and(ofChat(chat), gt(subscriptions.expiresAt, now)))
+    .where(and(ofChat(subscriptions, chat), gt(subscriptions.expiresAt, now)))
     .orderBy(asc(subscriptions.createdAt));
   const opened = await Promise.all(
     rows.map(async (row) => {
