@@ -13,14 +13,13 @@ import { processChat } from '../../src/pipeline/process-chat.ts';
 import { claimEvent } from '../../src/store/inbox.ts';
 import { inbound } from '../support/events.ts';
 import { converse, newChatId, postUpdate, waitForMessages } from './gap.ts';
+import { gsbCalls } from './gsb.ts';
 
 /** The sandbox's postcode whose agency always fails: the client retries within its 20 s deadline. */
 const FAILING_POSTCODE = '8888888888';
 
-async function postcodeCalls(): Promise<{ idempotencyKey: string | null; status: number }[]> {
-  const response = await fetch(`${env.GSB_BASE_URL}/_sandbox/calls`);
-  const calls = (await response.json()) as { path: string; idempotencyKey: string | null; status: number }[];
-  return calls.filter((call) => call.path.endsWith('/addressByPostcode') && call.status >= 500);
+async function postcodeCalls() {
+  return (await gsbCalls()).filter((call) => call.path.endsWith('/addressByPostcode') && call.status >= 500);
 }
 
 describe('failure met honestly', () => {

@@ -18,6 +18,7 @@ import { inbound } from '../support/events.ts';
 import { waitFor } from '../support/wait.ts';
 import { conversationRow, waitForRelease } from './database.ts';
 import { converse, newChatId, sendText, waitForMessages } from './gap.ts';
+import { gsbCalls } from './gsb.ts';
 
 /** The GSB sandbox's postcode that answers after 3 s (slowMs in global-setup.ts). */
 const SLOW_POSTCODE = '7777777777';
@@ -49,9 +50,7 @@ async function storeTaking(deps: Deps, chatId: string, text: string, receivedAt 
 
 /** The bus's calls under one idempotency key, and how many of them did the work. */
 async function workDone(idempotencyKey: string): Promise<number> {
-  const response = await fetch(`${env.GSB_BASE_URL}/_sandbox/calls`);
-  const calls = (await response.json()) as { idempotencyKey: string | null; performed: boolean }[];
-  return calls.filter((call) => call.idempotencyKey === idempotencyKey && call.performed).length;
+  return (await gsbCalls()).filter((call) => call.idempotencyKey === idempotencyKey && call.performed).length;
 }
 
 describe('the lease under a slow bus', () => {

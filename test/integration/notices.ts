@@ -14,6 +14,7 @@ import { checkSubscriptions } from '../../src/pipeline/notices.ts';
 import { newPerson } from './binding.ts';
 import * as botApi from './bot-api.ts';
 import * as gap from './gap.ts';
+import { gsbCalls } from './gsb.ts';
 import { type Chat, type Messenger, type Reply, talk } from './talk.ts';
 
 /** A plate of its own for each test (the sandbox's recorded fines are per plate): typed, and as the bus has it. */
@@ -124,7 +125,5 @@ export async function checkAt(at: number) {
 
 /** How many calls the bus got for subscription `id`'s checks (their idempotency keys name it). */
 export async function checksOf(id: string): Promise<number> {
-  const response = await fetch(`${env.GSB_BASE_URL}/_sandbox/calls`);
-  const calls = (await response.json()) as { idempotencyKey: string | null }[];
-  return calls.filter((call) => call.idempotencyKey?.startsWith(`pishkhan-notice-${id}-`)).length;
+  return (await gsbCalls()).filter((call) => call.idempotencyKey?.startsWith(`pishkhan-notice-${id}-`)).length;
 }

@@ -10,14 +10,7 @@ import { serveBotApi } from './api.ts';
 import { serveBotApiControl } from './control.ts';
 import { type BotApiSandboxOptions, BotApiState } from './state.ts';
 
-export type {
-  BotApiBotMessage,
-  BotApiCallbackAnswer,
-  BotApiCitizenUpdate,
-  BotApiEntry,
-  BotApiSandboxOptions,
-  ReplyMarkup,
-} from './state.ts';
+export type { BotApiBotMessage, BotApiSandboxOptions } from './state.ts';
 export type { RunningServer };
 
 export function createBotApiSandbox(options: BotApiSandboxOptions): Hono {

@@ -9,15 +9,7 @@ import { serveGapApi } from './api.ts';
 import { serveGapControl } from './control.ts';
 import { type GapSandboxOptions, GapState } from './state.ts';
 
-export type {
-  GapBotMessage,
-  GapCallbackAnswer,
-  GapCitizenMessage,
-  GapEntry,
-  GapSandboxOptions,
-  InlineKeyboard,
-  ReplyKeyboard,
-} from './state.ts';
+export type { GapBotMessage, GapSandboxOptions } from './state.ts';
 export type { RunningServer };
 
 export function createGapSandbox(options: GapSandboxOptions): Hono {

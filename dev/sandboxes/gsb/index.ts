@@ -50,7 +50,6 @@ import type { SandboxKeySettings } from './channel.ts';
 import { serveGsbControl } from './control.ts';
 import { type GsbSandboxOptions, GsbState } from './state.ts';
 
-export type { GsbFaults } from './faults.ts';
 export { MAGIC_BILLS, MAGIC_NATIONAL_CODES, MAGIC_PERSONAL, MAGIC_POSTCODES } from './operations.ts';
 export type { GsbCall, GsbSandboxOptions } from './state.ts';
 export type { RunningServer };

@@ -19,7 +19,6 @@ import { serveMunicipalityApi } from './api.ts';
 import { type MunicipalitySandboxOptions, MunicipalityState, TamperFault } from './state.ts';
 
 export { MAGIC_TOLL } from './records.ts';
-export type { MunicipalityCall, MunicipalitySandboxOptions } from './state.ts';
 
 function build(options: MunicipalitySandboxOptions) {
   const state = new MunicipalityState(options);

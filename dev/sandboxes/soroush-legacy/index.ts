@@ -9,13 +9,7 @@ import { serveLegacyApi } from './api.ts';
 import { serveLegacyControl } from './control.ts';
 import { type LegacyEnv, LegacyState, type SoroushLegacySandboxOptions } from './state.ts';
 
-export type {
-  LegacyBotMessage,
-  LegacyCitizenMessage,
-  LegacyConnection,
-  LegacyEntry,
-  SoroushLegacySandboxOptions,
-} from './state.ts';
+export type { LegacyBotMessage, LegacyConnection, SoroushLegacySandboxOptions } from './state.ts';
 export type { RunningServer };
 
 export function createSoroushLegacySandbox(options: SoroushLegacySandboxOptions): Hono<LegacyEnv> {
